@@ -1,0 +1,427 @@
+/*
+ * Canonical JSON and UUIDv5 for deterministic STIX ids. SHA-1 comes from
+ * OpenSSL's libcrypto through the EVP interface.
+ */
+#include "stix/id.h"
+
+#include <math.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 00abedb4-aa42-466c-9c01-fed23315a9b7, the OASIS and OpenCTI namespace. */
+static const unsigned char stix_namespace[16] = {
+    0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c,
+    0x9c, 0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7};
+
+static enum cg_err canonical_string(const char *s, size_t len,
+                                    struct cg_buf *out)
+{
+    enum cg_err rc = cg_buf_putc(out, '"');
+
+    for (size_t i = 0; i < len && rc == CG_OK; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        switch (c) {
+        case '"':
+            rc = cg_buf_puts(out, "\\\"");
+            break;
+        case '\\':
+            rc = cg_buf_puts(out, "\\\\");
+            break;
+        case '\b':
+            rc = cg_buf_puts(out, "\\b");
+            break;
+        case '\f':
+            rc = cg_buf_puts(out, "\\f");
+            break;
+        case '\n':
+            rc = cg_buf_puts(out, "\\n");
+            break;
+        case '\r':
+            rc = cg_buf_puts(out, "\\r");
+            break;
+        case '\t':
+            rc = cg_buf_puts(out, "\\t");
+            break;
+        default:
+            if (c < 0x20)
+                rc = cg_buf_printf(out, "\\u%04x", c);
+            else
+                rc = cg_buf_putc(out, (char)c);
+        }
+    }
+    return rc == CG_OK ? cg_buf_putc(out, '"') : rc;
+}
+
+/* Shortest decimal that reads back as the same double. */
+static enum cg_err canonical_real(double d, struct cg_buf *out)
+{
+    char text[40];
+
+    if (!isfinite(d))
+        return CG_ERR_INVALID;
+    if (d == floor(d) && fabs(d) < 1e21)
+        return cg_buf_printf(out, "%.0f", d);
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(text, sizeof(text), "%.*g", precision, d);
+        if (strtod(text, NULL) == d)
+            break;
+    }
+    return cg_buf_puts(out, text);
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static enum cg_err canonical_object(const json_t *v, struct cg_buf *out)
+{
+    size_t n = json_object_size(v);
+    const char **keys = NULL;
+    const char *key;
+    const json_t *value;
+    size_t i = 0;
+    enum cg_err rc;
+
+    if (n) {
+        keys = malloc(n * sizeof(*keys));
+        if (!keys)
+            return CG_ERR_NOMEM;
+    }
+    json_object_foreach((json_t *)v, key, value) {
+        keys[i++] = key;
+    }
+    qsort(keys, n, sizeof(*keys), compare_keys);
+    rc = cg_buf_putc(out, '{');
+    for (i = 0; i < n && rc == CG_OK; i++) {
+        if (i)
+            rc = cg_buf_putc(out, ',');
+        if (rc == CG_OK)
+            rc = canonical_string(keys[i], strlen(keys[i]), out);
+        if (rc == CG_OK)
+            rc = cg_buf_putc(out, ':');
+        if (rc == CG_OK)
+            rc = cg_json_canonical(json_object_get(v, keys[i]), out);
+    }
+    free(keys);
+    return rc == CG_OK ? cg_buf_putc(out, '}') : rc;
+}
+
+enum cg_err cg_json_canonical(const json_t *v, struct cg_buf *out)
+{
+    enum cg_err rc;
+
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return canonical_object(v, out);
+    case JSON_ARRAY:
+        rc = cg_buf_putc(out, '[');
+        for (size_t i = 0; i < json_array_size(v) && rc == CG_OK; i++) {
+            if (i)
+                rc = cg_buf_putc(out, ',');
+            if (rc == CG_OK)
+                rc = cg_json_canonical(json_array_get(v, i), out);
+        }
+        return rc == CG_OK ? cg_buf_putc(out, ']') : rc;
+    case JSON_STRING:
+        return canonical_string(json_string_value(v), json_string_length(v),
+                                out);
+    case JSON_INTEGER:
+        return cg_buf_printf(out, "%lld", (long long)json_integer_value(v));
+    case JSON_REAL:
+        return canonical_real(json_real_value(v), out);
+    case JSON_TRUE:
+        return cg_buf_puts(out, "true");
+    case JSON_FALSE:
+        return cg_buf_puts(out, "false");
+    case JSON_NULL:
+        return cg_buf_puts(out, "null");
+    }
+    return CG_ERR_INVALID;
+}
+
+void cg_uuid5(const unsigned char ns[16], const char *name, size_t len,
+              char out[37])
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+    memset(digest, 0, sizeof(digest));
+    if (ctx && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1 &&
+        EVP_DigestUpdate(ctx, ns, 16) == 1 &&
+        EVP_DigestUpdate(ctx, name, len) == 1)
+        EVP_DigestFinal_ex(ctx, digest, &digest_len);
+    EVP_MD_CTX_free(ctx);
+
+    digest[6] = (unsigned char)((digest[6] & 0x0F) | 0x50);
+    digest[8] = (unsigned char)((digest[8] & 0x3F) | 0x80);
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x%02x%02x%02x%02x",
+             digest[0], digest[1], digest[2], digest[3], digest[4], digest[5],
+             digest[6], digest[7], digest[8], digest[9], digest[10],
+             digest[11], digest[12], digest[13], digest[14], digest[15]);
+}
+
+enum cg_err cg_stix_id(const char *type, const json_t *props,
+                       char out[CG_STIX_ID_SIZE])
+{
+    struct cg_buf text = CG_BUF_INIT;
+    char uuid[37];
+    enum cg_err rc;
+
+    if (strlen(type) + 2 + 36 >= CG_STIX_ID_SIZE)
+        return CG_ERR_INVALID;
+    rc = cg_json_canonical(props, &text);
+    if (rc == CG_OK) {
+        cg_uuid5(stix_namespace, cg_buf_str(&text), text.len, uuid);
+        snprintf(out, CG_STIX_ID_SIZE, "%s--%s", type, uuid);
+    }
+    cg_buf_release(&text);
+    return rc;
+}
+
+/* Decodes one UTF-8 sequence; returns its length, or 0 when invalid. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if ((s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+        return 2;
+    }
+    if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
+              (s[2] & 0x3F);
+        return 3;
+    }
+    return 0;
+}
+
+/*
+ * Simple lower-case mapping for Latin-1, Latin Extended-A, Greek and
+ * Cyrillic capitals (Unicode's UnicodeData.txt simple mappings for those
+ * blocks). Other code points are returned unchanged.
+ */
+static uint32_t lower_codepoint(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+        return cp + 32;
+    if (cp >= 0x100 && cp <= 0x17F) {
+        if (cp == 0x130)
+            return 'i';
+        if (cp == 0x178)
+            return 0xFF;
+        if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+            return cp % 2 == 1 ? cp + 1 : cp;
+        if (cp != 0x131 && cp != 0x138 && cp != 0x149 && cp % 2 == 0)
+            return cp + 1;
+        return cp;
+    }
+    if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2)
+        return cp + 32;
+    if (cp >= 0x410 && cp <= 0x42F)
+        return cp + 32;
+    if (cp >= 0x400 && cp <= 0x40F)
+        return cp + 80;
+    return cp;
+}
+
+static size_t utf8_encode(uint32_t cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+}
+
+char *cg_stix_name_key(const char *text)
+{
+    size_t len = strlen(text);
+    char *out = malloc(len + 1);
+    size_t used = 0;
+    const unsigned char *p = (const unsigned char *)text;
+
+    if (!out)
+        return NULL;
+    while (*p) {
+        uint32_t cp;
+        size_t n = utf8_decode(p, &cp);
+
+        if (n == 0) {
+            out[used++] = (char)*p++;
+            continue;
+        }
+        /* Lower-casing in these blocks never lengthens the encoding. */
+        used += utf8_encode(lower_codepoint(cp), out + used);
+        p += n;
+    }
+    out[used] = '\0';
+
+    /* str.strip() removes leading and trailing whitespace. */
+    size_t start = strspn(out, " \t\n\r\f\v");
+    while (used > start && strchr(" \t\n\r\f\v", out[used - 1]))
+        used--;
+    memmove(out, out + start, used - start);
+    out[used - start] = '\0';
+    return out;
+}
+
+/* Builds {k1: v1, ...} from string pairs and computes the id. */
+static enum cg_err id_from_strings(const char *type, char out[CG_STIX_ID_SIZE],
+                                   size_t pairs, const char *const *kv)
+{
+    json_t *props = json_object();
+    enum cg_err rc = CG_OK;
+
+    if (!props)
+        return CG_ERR_NOMEM;
+    for (size_t i = 0; i < pairs; i++) {
+        if (kv[2 * i + 1] &&
+            json_object_set_new(props, kv[2 * i], json_string(kv[2 * i + 1])))
+            rc = CG_ERR_NOMEM;
+    }
+    if (rc == CG_OK)
+        rc = cg_stix_id(type, props, out);
+    json_decref(props);
+    return rc;
+}
+
+enum cg_err cg_stix_id_value(const char *type, const char *value,
+                             char out[CG_STIX_ID_SIZE])
+{
+    const char *kv[] = {"value", value};
+
+    return id_from_strings(type, out, 1, kv);
+}
+
+enum cg_err cg_stix_id_named(const char *type, const char *name,
+                             char out[CG_STIX_ID_SIZE])
+{
+    char *key = cg_stix_name_key(name);
+    const char *kv[] = {"name", key};
+    enum cg_err rc;
+
+    if (!key)
+        return CG_ERR_NOMEM;
+    rc = id_from_strings(type, out, 1, kv);
+    free(key);
+    return rc;
+}
+
+enum cg_err cg_stix_id_asn(long long number, char out[CG_STIX_ID_SIZE])
+{
+    json_t *props = json_pack("{sI}", "number", (json_int_t)number);
+    enum cg_err rc;
+
+    if (!props)
+        return CG_ERR_NOMEM;
+    rc = cg_stix_id("autonomous-system", props, out);
+    json_decref(props);
+    return rc;
+}
+
+enum cg_err cg_stix_id_location(const char *name, const char *location_type,
+                                char out[CG_STIX_ID_SIZE])
+{
+    char *key = cg_stix_name_key(name);
+    const char *kv[] = {"name", key, "x_opencti_location_type", location_type};
+    enum cg_err rc;
+
+    if (!key)
+        return CG_ERR_NOMEM;
+    rc = id_from_strings("location", out, 2, kv);
+    free(key);
+    return rc;
+}
+
+enum cg_err cg_stix_id_identity(const char *name, const char *identity_class,
+                                char out[CG_STIX_ID_SIZE])
+{
+    char *key = cg_stix_name_key(name);
+    char *class_key = cg_stix_name_key(identity_class);
+    const char *kv[] = {"name", key, "identity_class", class_key};
+    enum cg_err rc = CG_ERR_NOMEM;
+
+    if (key && class_key)
+        rc = id_from_strings("identity", out, 2, kv);
+    free(key);
+    free(class_key);
+    return rc;
+}
+
+enum cg_err cg_stix_id_indicator(const char *pattern,
+                                 char out[CG_STIX_ID_SIZE])
+{
+    char *key = cg_stix_name_key(pattern);
+    enum cg_err rc;
+    const char *kv[2] = {"pattern", NULL};
+    size_t start;
+    size_t len;
+
+    /* pattern.strip() only: the case is kept, so copy and trim. */
+    if (!key)
+        return CG_ERR_NOMEM;
+    start = strspn(pattern, " \t\n\r\f\v");
+    len = strlen(pattern + start);
+    while (len && strchr(" \t\n\r\f\v", pattern[start + len - 1]))
+        len--;
+    memcpy(key, pattern + start, len);
+    key[len] = '\0';
+    kv[1] = key;
+    rc = id_from_strings("indicator", out, 1, kv);
+    free(key);
+    return rc;
+}
+
+enum cg_err cg_stix_id_attack_pattern(const char *mitre_id,
+                                      char out[CG_STIX_ID_SIZE])
+{
+    const char *kv[] = {"x_mitre_id", mitre_id};
+
+    return id_from_strings("attack-pattern", out, 1, kv);
+}
+
+enum cg_err cg_stix_id_relationship(const char *type, const char *source,
+                                    const char *target,
+                                    char out[CG_STIX_ID_SIZE])
+{
+    const char *kv[] = {"relationship_type", type, "source_ref", source,
+                        "target_ref", target};
+
+    return id_from_strings("relationship", out, 3, kv);
+}
+
+enum cg_err cg_stix_id_software(const char *name, const char *vendor,
+                                const char *version, const char *cpe,
+                                char out[CG_STIX_ID_SIZE])
+{
+    const char *kv[] = {"name", name, "vendor", vendor, "version", version,
+                        "cpe", cpe};
+
+    return id_from_strings("software", out, 4, kv);
+}
+
+enum cg_err cg_stix_id_seeded(const char *type, const json_t *seed,
+                              char out[CG_STIX_ID_SIZE])
+{
+    return cg_stix_id(type, seed, out);
+}
