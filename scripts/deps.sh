@@ -12,7 +12,7 @@ set -euo pipefail
 build_packages=(cmake make gcc pkg-config libcurl4-openssl-dev libjansson-dev
     libsqlite3-dev libmicrohttpd-dev librabbitmq-dev libidn2-dev libpsl-dev
     libssl-dev)
-check_packages=(libcmocka-dev clang libclang-rt-dev rabbitmq-server python3
+check_packages=(libcmocka-dev clang libclang-rt-dev rabbitmq-server python3 sqlite3
     curl)
 bench_packages=(valgrind)
 

@@ -1,2 +1,250 @@
+/*
+ * cipgraph's entry point: global options and dispatch to the commands.
+ */
+#include <curl/curl.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { return 0; }
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/log.h"
+
+static const char usage_text[] =
+    "usage: cipgraph [--db PATH] [--log-level LEVEL] [--log-format text|json]\n"
+    "                COMMAND [ARGS]\n"
+    "\n"
+    "Enrich IP addresses, domains and URLs from Criminal IP into a STIX 2.1\n"
+    "knowledge graph stored in SQLite.\n"
+    "\n"
+    "Commands:\n"
+    "  enrich [VALUE...]   enrich values from arguments, --input FILE or -\n"
+    "  show VALUE          an entity and its neighbours in the graph\n"
+    "  export              the whole graph as one STIX 2.1 bundle\n"
+    "  quota               the account's plan and credits (spends none)\n"
+    "  help [COMMAND]      this text, or a command's options\n"
+    "  version             the version\n"
+    "\n"
+    "Global options:\n"
+    "  --db PATH           the graph database (default $CIPGRAPH_DB, else\n"
+    "                      ./cipgraph.db)\n"
+    "  --log-level LEVEL   trace, debug, info, warn or error (default info)\n"
+    "  --log-format FMT    text or json lines on stderr (default text)\n"
+    "\n"
+    "Environment:\n"
+    "  CRIMINALIP_API_KEY  the Criminal IP API key (CRIMINALIP_TOKEN also\n"
+    "                      works)\n"
+    "  CRIMINALIP_API_URL  the API base URL (default https://api.criminalip.io)\n"
+    "\n"
+    "Exit codes: 0 all done; 1 some values failed; 2 usage error;\n"
+    "3 invalid API key; 4 credits exhausted or --max-credits reached.\n";
+
+void cli_error(const char *fmt, ...)
+{
+    char text[2048];
+    char redacted[2048];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    cg_log_redact(text, redacted, sizeof(redacted));
+    fprintf(stderr, "cipgraph: error: %s\n", redacted);
+}
+
+static bool take_option(int *argc, char **argv, int i, const char *name,
+                        const char **value)
+{
+    size_t len = strlen(name);
+
+    if (strncmp(argv[i], name, len) != 0)
+        return false;
+    if (argv[i][len] == '=') {
+        *value = argv[i] + len + 1;
+        memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
+        (*argc)--;
+        return true;
+    }
+    if (argv[i][len] != '\0')
+        return false;
+    if (i + 1 >= *argc) {
+        *value = NULL;
+        memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof(*argv));
+        (*argc)--;
+        return true;
+    }
+    *value = argv[i + 1];
+    memmove(&argv[i], &argv[i + 2], (size_t)(*argc - i - 1) * sizeof(*argv));
+    *argc -= 2;
+    return true;
+}
+
+bool cli_parse_global(int *argc, char **argv, struct cli_global *global)
+{
+    const char *env_db = getenv("CIPGRAPH_DB");
+
+    global->db_path = env_db && *env_db ? env_db : CG_STORE_DEFAULT_PATH;
+    for (int i = 1; i < *argc;) {
+        const char *value = NULL;
+
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (take_option(argc, argv, i, "--db", &value)) {
+            if (!value || !*value) {
+                cli_error("--db needs a path");
+                return false;
+            }
+            global->db_path = value;
+        } else if (take_option(argc, argv, i, "--log-level", &value)) {
+            enum cg_log_level level;
+
+            if (!cg_log_parse_level(value, &level)) {
+                cli_error("invalid --log-level '%s': use trace, debug, info, "
+                          "warn or error",
+                          value ? value : "");
+                return false;
+            }
+            cg_log_set_level(level);
+        } else if (take_option(argc, argv, i, "--log-format", &value)) {
+            enum cg_log_format format;
+
+            if (!cg_log_parse_format(value, &format)) {
+                cli_error("invalid --log-format '%s': use text or json",
+                          value ? value : "");
+                return false;
+            }
+            cg_log_set_format(format);
+        } else {
+            i++;
+        }
+    }
+    return true;
+}
+
+struct cg_store *cli_open_store(const struct cli_global *global)
+{
+    struct cg_store *store = NULL;
+    struct cg_error err;
+
+    if (cg_store_open(global->db_path, &store, &err) != CG_OK) {
+        cli_error("%s", cg_error_text(&err));
+        return NULL;
+    }
+    return store;
+}
+
+bool cli_parse_duration_ms(const char *text, int64_t *ms)
+{
+    char *end;
+    double value;
+    double scale = 1000;
+
+    if (!text || !*text)
+        return false;
+    value = strtod(text, &end);
+    if (end == text || value < 0 || value > 1e9)
+        return false;
+    if (strcmp(end, "ms") == 0)
+        scale = 1;
+    else if (strcmp(end, "s") == 0 || *end == '\0')
+        scale = 1000;
+    else if (strcmp(end, "m") == 0)
+        scale = 60000;
+    else if (strcmp(end, "h") == 0)
+        scale = 3600000;
+    else if (strcmp(end, "d") == 0)
+        scale = 86400000;
+    else
+        return false;
+    *ms = (int64_t)(value * scale);
+    return true;
+}
+
+bool cli_parse_count(const char *text, long long max, long long *out)
+{
+    char *end;
+    long long value;
+
+    if (!text || !*text || *text == '-' || *text == '+')
+        return false;
+    value = strtoll(text, &end, 10);
+    if (*end || value < 0 || value > max)
+        return false;
+    *out = value;
+    return true;
+}
+
+bool cli_parse_number(const char *text, double *out)
+{
+    char *end;
+    double value;
+
+    if (!text || !*text)
+        return false;
+    value = strtod(text, &end);
+    if (*end || !(value >= 0) || value > 1e12)
+        return false;
+    *out = value;
+    return true;
+}
+
+static int show_help(const char *command)
+{
+    char *argv[] = {(char *)"cipgraph", (char *)"--help", NULL};
+    struct cli_global global = {CG_STORE_DEFAULT_PATH};
+
+    if (!command) {
+        fputs(usage_text, stdout);
+        return CG_EXIT_OK;
+    }
+    if (strcmp(command, "enrich") == 0)
+        return cmd_enrich(2, argv, &global);
+    if (strcmp(command, "show") == 0)
+        return cmd_show(2, argv, &global);
+    if (strcmp(command, "export") == 0)
+        return cmd_export(2, argv, &global);
+    if (strcmp(command, "quota") == 0)
+        return cmd_quota(2, argv, &global);
+    cli_error("unknown command '%s'; run 'cipgraph help'", command);
+    return CG_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_global global;
+    const char *command;
+    int status;
+
+    if (!cli_parse_global(&argc, argv, &global))
+        return CG_EXIT_USAGE;
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return CG_EXIT_USAGE;
+    }
+    command = argv[1];
+    if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 ||
+        strcmp(command, "-h") == 0)
+        return show_help(argc > 2 ? argv[2] : NULL);
+    if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0) {
+        printf("cipgraph %s\n", CG_VERSION);
+        return CG_EXIT_OK;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        cli_error("cannot initialise libcurl");
+        return CG_EXIT_FAILED;
+    }
+    if (strcmp(command, "enrich") == 0)
+        status = cmd_enrich(argc - 1, argv + 1, &global);
+    else if (strcmp(command, "show") == 0)
+        status = cmd_show(argc - 1, argv + 1, &global);
+    else if (strcmp(command, "export") == 0)
+        status = cmd_export(argc - 1, argv + 1, &global);
+    else if (strcmp(command, "quota") == 0)
+        status = cmd_quota(argc - 1, argv + 1, &global);
+    else {
+        cli_error("unknown command '%s'; run 'cipgraph help'", command);
+        status = CG_EXIT_USAGE;
+    }
+    curl_global_cleanup();
+    return status;
+}

@@ -14,7 +14,10 @@ struct cg_buf {
     size_t max; /* largest allowed len in bytes; 0 means no limit */
 };
 
-#define CG_BUF_INIT {NULL, 0, 0, 0}
+#define CG_BUF_INIT   \
+    {                 \
+        NULL, 0, 0, 0 \
+    }
 
 /* Initialises an empty buffer whose length may not exceed max (0: none). */
 void cg_buf_init(struct cg_buf *buf, size_t max);
@@ -29,8 +32,8 @@ void cg_buf_reset(struct cg_buf *buf);
  * Appends len bytes. Returns CG_ERR_TOO_LARGE when the limit would be
  * passed (the buffer is unchanged) and CG_ERR_NOMEM on allocation failure.
  */
-enum cg_err cg_buf_append(struct cg_buf *buf, const void *data, size_t len)
-    CG_WARN_UNUSED;
+enum cg_err cg_buf_append(struct cg_buf *buf, const void *data,
+                          size_t len) CG_WARN_UNUSED;
 enum cg_err cg_buf_puts(struct cg_buf *buf, const char *s) CG_WARN_UNUSED;
 enum cg_err cg_buf_putc(struct cg_buf *buf, char c) CG_WARN_UNUSED;
 enum cg_err cg_buf_printf(struct cg_buf *buf, const char *fmt, ...)

@@ -175,7 +175,6 @@ bool cg_time_parse(const char *text, int64_t *out)
     }
     if (!parse_zone(p, &offset))
         return false;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s -
-           offset;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
     return true;
 }

@@ -13,41 +13,41 @@
  * X(NAME, message). Append new codes at the end and never renumber: the
  * numbers appear in JSON output and logs.
  */
-#define CG_ERR_MAP(X)                                                          \
-    X(OK, "success")                                                           \
-    X(NOMEM, "out of memory")                                                  \
-    X(INVALID, "invalid value")                                                \
-    X(TOO_LARGE, "input exceeds the size limit")                               \
-    X(TOO_DEEP, "input exceeds the nesting limit")                             \
-    X(IO, "input/output error")                                                \
-    X(PARSE, "parse error")                                                    \
-    X(USAGE, "usage error")                                                    \
-    X(CONFIG, "invalid configuration")                                         \
-    X(NOT_FOUND, "not found")                                                  \
-    X(DB, "database error")                                                    \
-    X(NET, "network error")                                                    \
-    X(TIMEOUT, "timed out")                                                    \
-    X(PRIVATE_ADDR, "private or reserved address")                             \
-    X(CIDR_RANGE, "CIDR block wider than one host")                            \
-    X(API_KEY, "invalid API key")                                              \
-    X(API_LIMIT, "API credits exhausted")                                      \
-    X(API_BUSY, "API refused a concurrent call")                               \
-    X(API_RATE, "API rate limit hit")                                          \
-    X(API_SERVER, "API server error")                                          \
-    X(API_INPUT, "API rejected the value as invalid")                          \
-    X(API_NO_DATA, "no data for this value")                                   \
-    X(API_PROTOCOL, "unexpected API response")                                 \
-    X(SCAN_FAILED, "domain scan failed")                                       \
-    X(SCAN_NO_DOMAIN, "domain does not exist")                                 \
-    X(SCAN_TIMEOUT, "domain scan did not finish before the deadline")          \
-    X(SCAN_BUSY, "a previous scan is still running")                           \
-    X(BUDGET, "credit budget reached")                                         \
-    X(INTERRUPTED, "interrupted")                                              \
-    X(TLP, "marking is above the allowed TLP")                                 \
-    X(SCOPE, "entity type is outside the scope")                               \
-    X(AMQP, "AMQP error")                                                      \
-    X(GRAPHQL, "GraphQL error")                                                \
-    X(STIX_INVALID, "invalid STIX object")                                     \
+#define CG_ERR_MAP(X)                                                 \
+    X(OK, "success")                                                  \
+    X(NOMEM, "out of memory")                                         \
+    X(INVALID, "invalid value")                                       \
+    X(TOO_LARGE, "input exceeds the size limit")                      \
+    X(TOO_DEEP, "input exceeds the nesting limit")                    \
+    X(IO, "input/output error")                                       \
+    X(PARSE, "parse error")                                           \
+    X(USAGE, "usage error")                                           \
+    X(CONFIG, "invalid configuration")                                \
+    X(NOT_FOUND, "not found")                                         \
+    X(DB, "database error")                                           \
+    X(NET, "network error")                                           \
+    X(TIMEOUT, "timed out")                                           \
+    X(PRIVATE_ADDR, "private or reserved address")                    \
+    X(CIDR_RANGE, "CIDR block wider than one host")                   \
+    X(API_KEY, "invalid API key")                                     \
+    X(API_LIMIT, "API credits exhausted")                             \
+    X(API_BUSY, "API refused a concurrent call")                      \
+    X(API_RATE, "API rate limit hit")                                 \
+    X(API_SERVER, "API server error")                                 \
+    X(API_INPUT, "API rejected the value as invalid")                 \
+    X(API_NO_DATA, "no data for this value")                          \
+    X(API_PROTOCOL, "unexpected API response")                        \
+    X(SCAN_FAILED, "domain scan failed")                              \
+    X(SCAN_NO_DOMAIN, "domain does not exist")                        \
+    X(SCAN_TIMEOUT, "domain scan did not finish before the deadline") \
+    X(SCAN_BUSY, "a previous scan is still running")                  \
+    X(BUDGET, "credit budget reached")                                \
+    X(INTERRUPTED, "interrupted")                                     \
+    X(TLP, "marking is above the allowed TLP")                        \
+    X(SCOPE, "entity type is outside the scope")                      \
+    X(AMQP, "AMQP error")                                             \
+    X(GRAPHQL, "GraphQL error")                                       \
+    X(STIX_INVALID, "invalid STIX object")                            \
     X(UNSUPPORTED, "not supported")
 
 enum cg_err {

@@ -55,12 +55,12 @@ enum cg_err cg_json_parse(const char *text, size_t len, size_t max_len,
         return cg_error_set(err, CG_ERR_TOO_DEEP,
                             "JSON document nests deeper than %d levels",
                             CG_JSON_MAX_DEPTH);
-    *out = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
-                      &jerr);
+    *out =
+        json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
     if (!*out)
         return cg_error_set(err, CG_ERR_PARSE,
-                            "invalid JSON at line %d, column %d: %s",
-                            jerr.line, jerr.column, jerr.text);
+                            "invalid JSON at line %d, column %d: %s", jerr.line,
+                            jerr.column, jerr.text);
     return CG_OK;
 }
 
@@ -190,7 +190,8 @@ bool cg_json_to_bool(const json_t *value, bool *out)
 
 bool cg_json_int(const json_t *obj, const char *key, long long *out)
 {
-    return json_is_object(obj) && cg_json_to_int(json_object_get(obj, key), out);
+    return json_is_object(obj) &&
+           cg_json_to_int(json_object_get(obj, key), out);
 }
 
 bool cg_json_real(const json_t *obj, const char *key, double *out)

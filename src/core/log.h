@@ -23,10 +23,10 @@ enum cg_log_format { CG_LOG_TEXT, CG_LOG_JSON };
 /* Current threshold; lines below it are skipped without formatting. */
 extern enum cg_log_level cg_log_threshold;
 
-#define cg_log(level, subsystem, ...)                                          \
-    do {                                                                       \
-        if ((level) >= cg_log_threshold)                                       \
-            cg_log_write((level), (subsystem), __VA_ARGS__);                   \
+#define cg_log(level, subsystem, ...)                        \
+    do {                                                     \
+        if ((level) >= cg_log_threshold)                     \
+            cg_log_write((level), (subsystem), __VA_ARGS__); \
     } while (0)
 
 #define cg_log_error(sub, ...) cg_log(CG_LOG_ERROR, sub, __VA_ARGS__)

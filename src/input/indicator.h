@@ -35,9 +35,11 @@ struct cg_indicator {
     char *value;
     /* The form to show people: the U-label domain or URL host, else value. */
     char *display;
-    /* The host: value itself for IPs and domains, the URL's host for URLs. */
+    /* The host: value itself for IPs and domains, the URL's host for URLs,
+     * the network address for CIDR blocks. */
     char *host;
-    /* For a URL, whether its host is an IPv4, IPv6 or domain. */
+    /* For a URL, whether its host is an IPv4, IPv6 or domain. For the other
+     * kinds, the kind of host (CG_KIND_IPV4 or CG_KIND_IPV6 for CIDR). */
     enum cg_kind host_kind;
     int port;       /* from host:port or the URL authority; -1 when absent */
     int prefix;     /* CIDR prefix length; -1 otherwise */
@@ -85,7 +87,10 @@ enum cg_kind cg_ip_canonical(const char *text, char out[CG_IP_TEXT_SIZE]);
 /*
  * Returns a description of the IANA special-purpose block that contains
  * the canonical address ip, such as "10.0.0.0/8 (private-use, RFC 1918)",
- * or NULL for a globally routable address.
+ * or NULL for a globally routable address. ip may also be a CIDR block
+ * "a/n", which matches only when the whole block lies inside one special
+ * block. An IPv4-mapped address is unwrapped first. Text that is not an
+ * address or block also gives NULL.
  */
 const char *cg_ip_special_range(const char *ip);
 

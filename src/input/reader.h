@@ -29,15 +29,17 @@ enum cg_err cg_reader_from_stream(FILE *f, const char *name,
                                   struct cg_error *err) CG_WARN_UNUSED;
 
 /*
- * Returns the next value in *value (borrowed, valid until the next call)
- * with its length and 1-based line number. Returns CG_ERR_NOT_FOUND at the
- * end of the input, CG_ERR_TOO_LARGE for an over-long line (which is
- * skipped; the next call continues after it), and CG_ERR_IO on a read
- * error. Leading and trailing whitespace, a UTF-8 byte-order mark and CR
- * line endings are removed. A CSV header row (first line, comma-separated,
- * whose first field is not an indicator) is detected and skipped, and from
- * then on only the first field of each row is returned, with RFC 4180
- * quoting undone.
+ * Returns the next value in *value (borrowed, NUL-terminated, valid until
+ * the next call) with its length and 1-based line number. Returns
+ * CG_ERR_NOT_FOUND at the end of the input, CG_ERR_TOO_LARGE for an
+ * over-long line (which is skipped; the next call continues after it), and
+ * CG_ERR_IO on a read error. With every error, *value is NULL and *line is
+ * the line concerned. Leading and trailing whitespace, a UTF-8 byte-order
+ * mark and CR line endings are removed. A CSV header row (first line,
+ * comma-separated, whose first field is not an indicator) is detected and
+ * skipped, and from then on only the first field of each row is returned,
+ * with RFC 4180 quoting undone. Rows whose first field is empty are
+ * skipped. In a plain list, a '#' after whitespace starts a comment.
  */
 enum cg_err cg_reader_next(struct cg_reader *reader, const char **value,
                            size_t *len, long *line, struct cg_error *err)

@@ -97,8 +97,8 @@ size_t cg_bundle_prune(struct cg_bundle *bundle)
         const char *type = cg_stix_get_type(obj);
 
         if (strcmp(type, "relationship") == 0) {
-            const char *rel = json_string_value(
-                json_object_get(obj, "relationship_type"));
+            const char *rel =
+                json_string_value(json_object_get(obj, "relationship_type"));
             json_t *source = cg_bundle_get(
                 bundle, json_string_value(json_object_get(obj, "source_ref")));
             json_t *target = cg_bundle_get(

@@ -57,11 +57,11 @@ int cg_bundle_type_rank(const char *type);
  * line with sorted keys. The bundle id is a UUIDv5 of the object ids, so
  * the same objects always give the same document.
  */
-enum cg_err cg_bundle_write(const struct cg_bundle *bundle, FILE *f)
-    CG_WARN_UNUSED;
+enum cg_err cg_bundle_write(const struct cg_bundle *bundle,
+                            FILE *f) CG_WARN_UNUSED;
 
 /* Same as cg_bundle_write, into a buffer. */
-enum cg_err cg_bundle_dump(const struct cg_bundle *bundle, struct cg_buf *out)
-    CG_WARN_UNUSED;
+enum cg_err cg_bundle_dump(const struct cg_bundle *bundle,
+                           struct cg_buf *out) CG_WARN_UNUSED;
 
 #endif /* CG_STIX_BUNDLE_H */

@@ -163,8 +163,8 @@ void cg_uuid5(const unsigned char ns[16], const char *name, size_t len,
              "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
              "%02x%02x%02x%02x%02x%02x",
              digest[0], digest[1], digest[2], digest[3], digest[4], digest[5],
-             digest[6], digest[7], digest[8], digest[9], digest[10],
-             digest[11], digest[12], digest[13], digest[14], digest[15]);
+             digest[6], digest[7], digest[8], digest[9], digest[10], digest[11],
+             digest[12], digest[13], digest[14], digest[15]);
 }
 
 enum cg_err cg_stix_id(const char *type, const json_t *props,
@@ -368,8 +368,7 @@ enum cg_err cg_stix_id_identity(const char *name, const char *identity_class,
     return rc;
 }
 
-enum cg_err cg_stix_id_indicator(const char *pattern,
-                                 char out[CG_STIX_ID_SIZE])
+enum cg_err cg_stix_id_indicator(const char *pattern, char out[CG_STIX_ID_SIZE])
 {
     char *key = cg_stix_name_key(pattern);
     enum cg_err rc;
@@ -404,8 +403,8 @@ enum cg_err cg_stix_id_relationship(const char *type, const char *source,
                                     const char *target,
                                     char out[CG_STIX_ID_SIZE])
 {
-    const char *kv[] = {"relationship_type", type, "source_ref", source,
-                        "target_ref", target};
+    const char *kv[] = {"relationship_type", type,  "source_ref", source,
+                        "target_ref",        target};
 
     return id_from_strings("relationship", out, 3, kv);
 }
@@ -414,8 +413,8 @@ enum cg_err cg_stix_id_software(const char *name, const char *vendor,
                                 const char *version, const char *cpe,
                                 char out[CG_STIX_ID_SIZE])
 {
-    const char *kv[] = {"name", name, "vendor", vendor, "version", version,
-                        "cpe", cpe};
+    const char *kv[] = {"name",    name,    "vendor", vendor,
+                        "version", version, "cpe",    cpe};
 
     return id_from_strings("software", out, 4, kv);
 }

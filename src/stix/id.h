@@ -22,8 +22,8 @@
  * written raw, integers in plain decimal. This is RFC 8785 (JCS) for the
  * values ids use; reals print in the shortest round-trip form.
  */
-enum cg_err cg_json_canonical(const json_t *v, struct cg_buf *out)
-    CG_WARN_UNUSED;
+enum cg_err cg_json_canonical(const json_t *v,
+                              struct cg_buf *out) CG_WARN_UNUSED;
 
 /* Writes the UUIDv5 of name in namespace ns as lower-case 8-4-4-4-12. */
 void cg_uuid5(const unsigned char ns[16], const char *name, size_t len,
@@ -48,8 +48,8 @@ enum cg_err cg_stix_id_value(const char *type, const char *value,
                              char out[CG_STIX_ID_SIZE]) CG_WARN_UNUSED;
 enum cg_err cg_stix_id_named(const char *type, const char *name,
                              char out[CG_STIX_ID_SIZE]) CG_WARN_UNUSED;
-enum cg_err cg_stix_id_asn(long long number, char out[CG_STIX_ID_SIZE])
-    CG_WARN_UNUSED;
+enum cg_err cg_stix_id_asn(long long number,
+                           char out[CG_STIX_ID_SIZE]) CG_WARN_UNUSED;
 enum cg_err cg_stix_id_location(const char *name, const char *location_type,
                                 char out[CG_STIX_ID_SIZE]) CG_WARN_UNUSED;
 enum cg_err cg_stix_id_identity(const char *name, const char *identity_class,
@@ -57,8 +57,7 @@ enum cg_err cg_stix_id_identity(const char *name, const char *identity_class,
 enum cg_err cg_stix_id_indicator(const char *pattern,
                                  char out[CG_STIX_ID_SIZE]) CG_WARN_UNUSED;
 enum cg_err cg_stix_id_attack_pattern(const char *mitre_id,
-                                      char out[CG_STIX_ID_SIZE])
-    CG_WARN_UNUSED;
+                                      char out[CG_STIX_ID_SIZE]) CG_WARN_UNUSED;
 enum cg_err cg_stix_id_relationship(const char *type, const char *source,
                                     const char *target,
                                     char out[CG_STIX_ID_SIZE]) CG_WARN_UNUSED;

@@ -8,7 +8,7 @@
 static bool is_union_list(const char *key)
 {
     static const char *const keys[] = {
-        "labels",           "x_opencti_labels", "object_marking_refs",
+        "labels",           "x_opencti_labels",  "object_marking_refs",
         "object_refs",      "x_opencti_aliases", "indicator_types",
         "kill_chain_phases"};
 

@@ -16,15 +16,15 @@ struct tlp_info {
 
 /* Ids are OpenCTI's static marking ids (pycti opencti_marking_definition). */
 static const struct tlp_info tlp_table[] = {
-    [CG_TLP_CLEAR] = {"TLP:CLEAR",
-                      "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9",
-                      "white"},
-    [CG_TLP_GREEN] = {"TLP:GREEN",
-                      "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
-                      "green"},
-    [CG_TLP_AMBER] = {"TLP:AMBER",
-                      "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82",
-                      "amber"},
+    [CG_TLP_CLEAR] =
+        {"TLP:CLEAR",
+         "marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9", "white"},
+    [CG_TLP_GREEN] =
+        {"TLP:GREEN",
+         "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da", "green"},
+    [CG_TLP_AMBER] =
+        {"TLP:AMBER",
+         "marking-definition--f88d31f6-486f-44da-b317-01333bde0b82", "amber"},
     [CG_TLP_AMBER_STRICT] =
         {"TLP:AMBER+STRICT",
          "marking-definition--826578e1-40ad-459f-bc73-ede076f81f37", NULL},
@@ -108,8 +108,8 @@ json_t *cg_stix_author(const struct cg_stix_ctx *ctx)
 {
     json_t *obj = json_pack(
         "{ss ss ss ss ss ss ss ss}", "type", "identity", "spec_version", "2.1",
-        "id", ctx->author_id, "created", "2024-01-01T00:00:00.000Z",
-        "modified", "2024-01-01T00:00:00.000Z", "name", CG_STIX_AUTHOR_NAME,
+        "id", ctx->author_id, "created", "2024-01-01T00:00:00.000Z", "modified",
+        "2024-01-01T00:00:00.000Z", "name", CG_STIX_AUTHOR_NAME,
         "identity_class", "organization", "description",
         "Criminal IP (AI Spera), an internet-exposure and threat "
         "intelligence search engine.");
@@ -125,11 +125,24 @@ json_t *cg_stix_author(const struct cg_stix_ctx *ctx)
 
 bool cg_stix_is_sco(const char *type)
 {
-    static const char *const sco_types[] = {
-        "artifact", "autonomous-system", "directory", "domain-name",
-        "email-addr", "email-message", "file", "ipv4-addr", "ipv6-addr",
-        "mac-addr", "mutex", "network-traffic", "process", "software", "url",
-        "user-account", "windows-registry-key", "x509-certificate"};
+    static const char *const sco_types[] = {"artifact",
+                                            "autonomous-system",
+                                            "directory",
+                                            "domain-name",
+                                            "email-addr",
+                                            "email-message",
+                                            "file",
+                                            "ipv4-addr",
+                                            "ipv6-addr",
+                                            "mac-addr",
+                                            "mutex",
+                                            "network-traffic",
+                                            "process",
+                                            "software",
+                                            "url",
+                                            "user-account",
+                                            "windows-registry-key",
+                                            "x509-certificate"};
 
     for (size_t i = 0; type && i < CG_ARRAY_LEN(sco_types); i++) {
         if (strcmp(type, sco_types[i]) == 0)
@@ -150,9 +163,9 @@ json_t *cg_stix_new_sdo(const struct cg_stix_ctx *ctx, const char *type,
                         const char *id)
 {
     return json_pack("{ss ss ss ss ss ss s[s]}", "type", type, "spec_version",
-                     "2.1", "id", id, "created", ctx->now, "modified",
-                     ctx->now, "created_by_ref", ctx->author_id,
-                     "object_marking_refs", cg_tlp_marking_id(ctx->tlp));
+                     "2.1", "id", id, "created", ctx->now, "modified", ctx->now,
+                     "created_by_ref", ctx->author_id, "object_marking_refs",
+                     cg_tlp_marking_id(ctx->tlp));
 }
 
 json_t *cg_stix_observable(const struct cg_stix_ctx *ctx, const char *type,
@@ -213,7 +226,8 @@ json_t *cg_stix_location(const struct cg_stix_ctx *ctx,
     if (strcmp(location_type, "Region") == 0)
         failed |= json_object_set_new(obj, "region", json_string(name));
     if (country_code) {
-        failed |= json_object_set_new(obj, "country", json_string(country_code));
+        failed |=
+            json_object_set_new(obj, "country", json_string(country_code));
         if (strcmp(location_type, "Country") == 0)
             failed |= json_object_set_new(obj, "x_opencti_aliases",
                                           json_pack("[s]", country_code));
@@ -390,9 +404,8 @@ static enum cg_err add_unique_string(json_t *obj, const char *key,
 
 enum cg_err cg_stix_add_label(json_t *obj, const char *label)
 {
-    const char *key = cg_stix_is_sco(cg_stix_get_type(obj))
-                          ? "x_opencti_labels"
-                          : "labels";
+    const char *key =
+        cg_stix_is_sco(cg_stix_get_type(obj)) ? "x_opencti_labels" : "labels";
 
     if (!label || !*label)
         return CG_OK;
@@ -437,11 +450,11 @@ enum cg_err cg_stix_add_external_ref(json_t *obj, const char *source_name,
     if (url)
         failed |= json_object_set_new(ref, "url", json_string(url));
     if (external_id)
-        failed |= json_object_set_new(ref, "external_id",
-                                      json_string(external_id));
+        failed |=
+            json_object_set_new(ref, "external_id", json_string(external_id));
     if (description)
-        failed |= json_object_set_new(ref, "description",
-                                      json_string(description));
+        failed |=
+            json_object_set_new(ref, "description", json_string(description));
     if (failed || json_array_append_new(list, ref))
         return CG_ERR_NOMEM;
     return CG_OK;
@@ -508,7 +521,8 @@ const char *cg_stix_opencti_type(const json_t *obj)
         return kind ? kind : "";
     }
     if (strcmp(type, "identity") == 0) {
-        const char *cls = json_string_value(json_object_get(obj, "identity_class"));
+        const char *cls =
+            json_string_value(json_object_get(obj, "identity_class"));
 
         if (cls && strcmp(cls, "individual") == 0)
             return "Individual";
@@ -563,9 +577,9 @@ static const char *const indicator_types[] = {"Indicator", NULL};
 static const char *const any_sco[] = {"*SCO", NULL};
 static const char *const observed_types[] = {"Observed-Data", NULL};
 static const char *const indicated[] = {
-    "Attack-Pattern", "Malware",     "Campaign",     "Infrastructure",
-    "Intrusion-Set",  "Threat-Actor", "Tool",        "Vulnerability",
-    NULL};
+    "Attack-Pattern", "Malware",       "Campaign",
+    "Infrastructure", "Intrusion-Set", "Threat-Actor",
+    "Tool",           "Vulnerability", NULL};
 static const char *const talkers[] = {"Malware", "Infrastructure", NULL};
 static const char *const network_scos[] = {"IPv4-Addr", "IPv6-Addr",
                                            "Domain-Name", "Url", NULL};

@@ -142,8 +142,8 @@ enum cg_err cg_stix_add_external_ref(json_t *obj, const char *source_name,
                                      const char *description) CG_WARN_UNUSED;
 
 /* Sets description (x_opencti_description on observables). */
-enum cg_err cg_stix_set_description(json_t *obj, const char *text)
-    CG_WARN_UNUSED;
+enum cg_err cg_stix_set_description(json_t *obj,
+                                    const char *text) CG_WARN_UNUSED;
 
 /* Sets x_opencti_score, clamped to 0..100. */
 enum cg_err cg_stix_set_score(json_t *obj, int score) CG_WARN_UNUSED;

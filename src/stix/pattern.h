@@ -10,16 +10,16 @@
 #include "core/buf.h"
 
 /* Appends value to out with '\\' and '\'' escaped. */
-enum cg_err cg_pattern_escape(const char *value, struct cg_buf *out)
-    CG_WARN_UNUSED;
+enum cg_err cg_pattern_escape(const char *value,
+                              struct cg_buf *out) CG_WARN_UNUSED;
 
 /*
  * Appends the inverse of cg_pattern_escape to out. Fails with
  * CG_ERR_INVALID on a lone trailing backslash or an escape of any other
  * character, which the STIX grammar does not allow.
  */
-enum cg_err cg_pattern_unescape(const char *literal, struct cg_buf *out)
-    CG_WARN_UNUSED;
+enum cg_err cg_pattern_unescape(const char *literal,
+                                struct cg_buf *out) CG_WARN_UNUSED;
 
 /*
  * Builds "[<type>:value = '<escaped value>']" into out, e.g.

@@ -26,16 +26,16 @@ enum cg_err cg_bundle_writer_begin(struct cg_bundle_writer *w, FILE *out,
                                    bool jsonl) CG_WARN_UNUSED;
 
 /* Writes one object with sorted keys. Borrows obj. */
-enum cg_err cg_bundle_writer_add(struct cg_bundle_writer *w, const json_t *obj)
-    CG_WARN_UNUSED;
+enum cg_err cg_bundle_writer_add(struct cg_bundle_writer *w,
+                                 const json_t *obj) CG_WARN_UNUSED;
 
 /*
  * Writes one object that is already serialised as compact JSON (as the
  * store keeps it), without parsing it again. id must be the object's id.
  */
 enum cg_err cg_bundle_writer_add_text(struct cg_bundle_writer *w,
-                                      const char *id, const char *json_text)
-    CG_WARN_UNUSED;
+                                      const char *id,
+                                      const char *json_text) CG_WARN_UNUSED;
 
 /*
  * Closes the document and releases the writer. Returns CG_ERR_IO when any

@@ -69,8 +69,8 @@ static void test_id_helpers(void **state)
     assert_int_equal(cg_stix_id_asn(15169, id), CG_OK);
     assert_string_equal(
         id, "autonomous-system--7afc7bdf-d070-5add-90ff-f93503b1654d");
-    assert_int_equal(
-        cg_stix_id_indicator("[ipv4-addr:value = '8.8.8.8']", id), CG_OK);
+    assert_int_equal(cg_stix_id_indicator("[ipv4-addr:value = '8.8.8.8']", id),
+                     CG_OK);
     assert_string_equal(id, "indicator--7ad3d74b-c761-522d-9359-5e7565a3abb4");
     assert_int_equal(cg_stix_id_location("United States", "Country", id),
                      CG_OK);
@@ -95,8 +95,7 @@ static void test_id_indicator_keeps_case(void **state)
     assert_int_equal(cg_stix_id_indicator("[url:value = 'http://a/b']", lower),
                      CG_OK);
     assert_int_equal(
-        cg_stix_id_indicator("  [url:value = 'http://a/B'] \n", padded),
-        CG_OK);
+        cg_stix_id_indicator("  [url:value = 'http://a/B'] \n", padded), CG_OK);
     assert_string_not_equal(upper, lower);
     assert_string_equal(upper, padded);
 }
@@ -119,7 +118,8 @@ static void test_canonical_escapes(void **state)
 
 static void test_name_key_unicode(void **state)
 {
-    char *key = cg_stix_name_key("  S\xc3\x83O PAULO \xd0\x9c\xd0\x9e\xd0\xa1 ");
+    char *key =
+        cg_stix_name_key("  S\xc3\x83O PAULO \xd0\x9c\xd0\x9e\xd0\xa1 ");
 
     (void)state;
     assert_non_null(key);

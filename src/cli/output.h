@@ -1,0 +1,34 @@
+/*
+ * Rendering of enrichment results: the triage table, JSON lines, the
+ * progress line and the run summary.
+ */
+#ifndef CG_CLI_OUTPUT_H
+#define CG_CLI_OUTPUT_H
+
+#include <stdio.h>
+
+#include "enrich/engine.h"
+
+/* Writes one result as a JSON object on its own line. */
+void cli_print_result_json(FILE *out, const struct cg_result *result);
+
+/*
+ * Writes the progress: a bar redrawn in place when tty is true, otherwise
+ * one plain line. total is -1 when unknown.
+ */
+void cli_print_progress(FILE *out, const struct cg_engine_stats *stats,
+                        long active, long total, bool tty);
+
+/*
+ * Writes the run's triage table, highest score first, followed by every
+ * skipped, invalid, failed or unfinished value with its reason. top > 0
+ * limits the enriched rows shown.
+ */
+void cli_print_run_table(FILE *out, struct cg_store *store, int64_t run_id,
+                         long long top);
+
+/* Writes the summary: counts, API calls, credits and time. */
+void cli_print_summary(FILE *out, const struct cg_engine_stats *stats,
+                       int64_t run_id);
+
+#endif /* CG_CLI_OUTPUT_H */

@@ -1,0 +1,186 @@
+/*
+ * Opening the database, its schema and transactions. The object, cache and
+ * run tables live in their own files (objects.c, cache.c, runs.c).
+ */
+#include "store/store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+/*
+ * Version 1. Objects keep their full JSON in body; name, score, rank and
+ * the timestamps are copied out so that lookups, ordering and filters use
+ * indexes instead of parsing JSON. edges indexes relationships (and
+ * container object_refs) from both ends for neighbourhood queries.
+ */
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS meta("
+    "  key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS objects("
+    "  id TEXT PRIMARY KEY,"
+    "  type TEXT NOT NULL,"
+    "  name TEXT,"
+    "  score INTEGER,"
+    "  rank INTEGER NOT NULL,"
+    "  modified TEXT,"
+    "  updated_at INTEGER NOT NULL,"
+    "  body TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS objects_name ON objects(name, type);"
+    "CREATE INDEX IF NOT EXISTS objects_type ON objects(type, score);"
+    "CREATE INDEX IF NOT EXISTS objects_order ON objects(rank, id);"
+    "CREATE TABLE IF NOT EXISTS edges("
+    "  id TEXT PRIMARY KEY,"
+    "  type TEXT NOT NULL,"
+    "  source TEXT NOT NULL,"
+    "  target TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS edges_source ON edges(source, type);"
+    "CREATE INDEX IF NOT EXISTS edges_target ON edges(target, type);"
+    "CREATE TABLE IF NOT EXISTS api_cache("
+    "  key TEXT PRIMARY KEY,"
+    "  fetched_at INTEGER NOT NULL,"
+    "  body BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS indicators("
+    "  value TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL,"
+    "  display TEXT,"
+    "  object_id TEXT,"
+    "  status TEXT NOT NULL,"
+    "  score INTEGER,"
+    "  summary TEXT,"
+    "  error TEXT,"
+    "  enriched_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS indicators_score ON indicators(score);"
+    "CREATE TABLE IF NOT EXISTS runs("
+    "  id INTEGER PRIMARY KEY,"
+    "  command TEXT NOT NULL,"
+    "  args TEXT,"
+    "  started_at INTEGER NOT NULL,"
+    "  finished_at INTEGER,"
+    "  status TEXT NOT NULL,"
+    "  stats TEXT);"
+    "CREATE TABLE IF NOT EXISTS run_items("
+    "  run_id INTEGER NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  kind TEXT,"
+    "  raw TEXT,"
+    "  position INTEGER,"
+    "  state TEXT NOT NULL,"
+    "  reason TEXT,"
+    "  session INTEGER NOT NULL DEFAULT 1,"
+    "  PRIMARY KEY(run_id, value)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS run_items_position ON run_items(run_id, position);"
+    "CREATE TABLE IF NOT EXISTS run_objects("
+    "  run_id INTEGER NOT NULL,"
+    "  object_id TEXT NOT NULL,"
+    "  PRIMARY KEY(run_id, object_id)) WITHOUT ROWID;"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');";
+
+enum cg_err cg_store__fail(struct cg_store *store, struct cg_error *err,
+                           const char *what)
+{
+    enum cg_err rc = cg_error_set(err, CG_ERR_DB, "%s failed: %s", what,
+                                  sqlite3_errmsg(store->db));
+
+    if (err)
+        err->upstream = sqlite3_extended_errcode(store->db);
+    return rc;
+}
+
+enum cg_err cg_store__exec(struct cg_store *store, const char *sql,
+                           struct cg_error *err)
+{
+    char *message = NULL;
+
+    if (sqlite3_exec(store->db, sql, NULL, NULL, &message) != SQLITE_OK) {
+        enum cg_err rc = cg_error_set(err, CG_ERR_DB, "database error: %s",
+                                      message ? message : "unknown");
+
+        sqlite3_free(message);
+        return rc;
+    }
+    return CG_OK;
+}
+
+enum cg_err cg_store__prepare(struct cg_store *store, sqlite3_stmt **stmt,
+                              const char *sql, struct cg_error *err)
+{
+    if (*stmt) {
+        sqlite3_reset(*stmt);
+        sqlite3_clear_bindings(*stmt);
+        return CG_OK;
+    }
+    if (sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt,
+                           NULL) != SQLITE_OK)
+        return cg_store__fail(store, err, "preparing a statement");
+    return CG_OK;
+}
+
+enum cg_err cg_store_open(const char *path, struct cg_store **out,
+                          struct cg_error *err)
+{
+    struct cg_store *store = calloc(1, sizeof(*store));
+    enum cg_err rc;
+    int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+
+    *out = NULL;
+    if (!store)
+        return CG_ERR_NOMEM;
+    if (sqlite3_open_v2(path, &store->db, flags, NULL) != SQLITE_OK) {
+        rc = cg_error_set(err, CG_ERR_DB, "cannot open database '%s': %s", path,
+                          store->db ? sqlite3_errmsg(store->db) : "no memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(store->db, 30000);
+    rc = cg_store__exec(store,
+                        "PRAGMA journal_mode=WAL;"
+                        "PRAGMA synchronous=NORMAL;"
+                        "PRAGMA foreign_keys=OFF;"
+                        "PRAGMA temp_store=MEMORY;",
+                        err);
+    if (rc == CG_OK)
+        rc = cg_store__exec(store, schema_sql, err);
+    if (rc != CG_OK) {
+        cg_error_set(err, CG_ERR_DB, "cannot initialise database '%s': %s",
+                     path, err ? err->msg : "schema error");
+        goto fail;
+    }
+    *out = store;
+    return CG_OK;
+fail:
+    cg_store_close(store);
+    return rc;
+}
+
+void cg_store_close(struct cg_store *store)
+{
+    if (!store)
+        return;
+    for (size_t i = 0; i < CG_ARRAY_LEN(store->stmts); i++)
+        sqlite3_finalize(store->stmts[i]);
+    sqlite3_close(store->db);
+    free(store);
+}
+
+sqlite3 *cg_store_db(struct cg_store *store)
+{
+    return store->db;
+}
+
+enum cg_err cg_store_begin(struct cg_store *store, struct cg_error *err)
+{
+    return cg_store__exec(store, "BEGIN IMMEDIATE", err);
+}
+
+enum cg_err cg_store_commit(struct cg_store *store, struct cg_error *err)
+{
+    return cg_store__exec(store, "COMMIT", err);
+}
+
+void cg_store_rollback(struct cg_store *store)
+{
+    if (!sqlite3_get_autocommit(store->db))
+        sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}

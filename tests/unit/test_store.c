@@ -1,0 +1,244 @@
+/*
+ * The graph store: upsert and merge, lookups, neighbours, the response
+ * cache, run items across resume sessions, and the streaming export.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "stix/object.h"
+#include "store/store.h"
+
+struct fixture {
+    char path[64];
+    struct cg_store *store;
+    struct cg_stix_ctx ctx;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    int fd;
+
+    snprintf(f->path, sizeof(f->path), "/tmp/cg-test-store-XXXXXX");
+    fd = mkstemp(f->path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    cg_time_pin(1700000000);
+    if (cg_store_open(f->path, &f->store, NULL) != CG_OK ||
+        cg_stix_ctx_init(&f->ctx, CG_TLP_AMBER, 1700000000) != CG_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    char extra[80];
+
+    cg_store_close(f->store);
+    unlink(f->path);
+    snprintf(extra, sizeof(extra), "%s-wal", f->path);
+    unlink(extra);
+    snprintf(extra, sizeof(extra), "%s-shm", f->path);
+    unlink(extra);
+    free(f);
+    cg_time_pin(-1);
+    return 0;
+}
+
+static void test_upsert_merges(void **state)
+{
+    struct fixture *f = *state;
+    json_t *first = cg_stix_observable(&f->ctx, "ipv4-addr", "198.51.100.7");
+    json_t *second = cg_stix_observable(&f->ctx, "ipv4-addr", "198.51.100.7");
+    json_t *stored = NULL;
+    char id[CG_STIX_ID_SIZE];
+
+    assert_int_equal(cg_stix_add_label(first, "vpn"), CG_OK);
+    assert_int_equal(cg_stix_set_score(first, 30), CG_OK);
+    assert_int_equal(cg_stix_add_label(second, "tor"), CG_OK);
+    assert_int_equal(cg_stix_set_score(second, 80), CG_OK);
+    assert_int_equal(cg_store_put_object(f->store, first, NULL), CG_OK);
+    assert_int_equal(cg_store_put_object(f->store, second, NULL), CG_OK);
+    assert_int_equal(
+        cg_store_find(f->store, "198.51.100.7", "ipv4-addr", id, NULL), CG_OK);
+    assert_string_equal(id, cg_stix_get_id(first));
+    assert_int_equal(cg_store_get_object(f->store, id, &stored, NULL), CG_OK);
+    assert_int_equal(
+        json_array_size(json_object_get(stored, "x_opencti_labels")), 2);
+    assert_int_equal(
+        json_integer_value(json_object_get(stored, "x_opencti_score")), 80);
+    json_decref(stored);
+    json_decref(first);
+    json_decref(second);
+}
+
+static void test_invalid_object_rejected(void **state)
+{
+    struct fixture *f = *state;
+    json_t *obj = json_pack("{ss}", "type", "ipv4-addr");
+    struct cg_error err;
+
+    assert_int_equal(cg_store_put_object(f->store, obj, &err),
+                     CG_ERR_STIX_INVALID);
+    json_decref(obj);
+}
+
+static int count_neighbor(const struct cg_neighbor *n, void *data)
+{
+    int *count = data;
+
+    assert_string_equal(n->relationship_type, "belongs-to");
+    assert_true(n->outgoing);
+    assert_string_equal(n->other_name, "AS64500");
+    (*count)++;
+    return 0;
+}
+
+static void test_neighbors(void **state)
+{
+    struct fixture *f = *state;
+    json_t *ip = cg_stix_observable(&f->ctx, "ipv4-addr", "198.51.100.8");
+    json_t *as = cg_stix_autonomous_system(&f->ctx, 64500, "EXAMPLE");
+    json_t *rel = cg_stix_relationship(&f->ctx, "belongs-to",
+                                       cg_stix_get_id(ip), cg_stix_get_id(as));
+    int count = 0;
+
+    assert_int_equal(cg_store_put_object(f->store, ip, NULL), CG_OK);
+    assert_int_equal(cg_store_put_object(f->store, as, NULL), CG_OK);
+    assert_int_equal(cg_store_put_object(f->store, rel, NULL), CG_OK);
+    assert_int_equal(cg_store_neighbors(f->store, cg_stix_get_id(ip),
+                                        count_neighbor, &count, NULL),
+                     CG_OK);
+    assert_int_equal(count, 1);
+    json_decref(ip);
+    json_decref(as);
+    json_decref(rel);
+}
+
+static void test_cache_ttl(void **state)
+{
+    struct fixture *f = *state;
+    char *body = NULL;
+    int64_t when = 0;
+
+    assert_int_equal(cg_store_cache_put(f->store, "ip:198.51.100.7", "{}", 2,
+                                        1700000000 - 100, NULL),
+                     CG_OK);
+    assert_int_equal(cg_store_cache_get(f->store, "ip:198.51.100.7", 3600,
+                                        &body, &when, NULL),
+                     CG_OK);
+    assert_string_equal(body, "{}");
+    assert_int_equal(when, 1700000000 - 100);
+    free(body);
+    assert_int_equal(
+        cg_store_cache_get(f->store, "ip:198.51.100.7", 50, &body, NULL, NULL),
+        CG_ERR_NOT_FOUND);
+    assert_null(body);
+    assert_int_equal(
+        cg_store_cache_get(f->store, "ip:203.0.113.1", 3600, &body, NULL, NULL),
+        CG_ERR_NOT_FOUND);
+}
+
+static void test_items_across_sessions(void **state)
+{
+    struct fixture *f = *state;
+    enum cg_item_claim claim;
+    int64_t run = 0;
+    int session = 0;
+    json_t *args = json_array();
+
+    assert_int_equal(cg_store_run_begin(f->store, "enrich", args, &run, NULL),
+                     CG_OK);
+    assert_int_equal(cg_store_run_next_session(f->store, run, &session, NULL),
+                     CG_OK);
+    assert_int_equal(session, 1);
+    assert_int_equal(cg_store_item_claim(f->store, run, 1, "a.example",
+                                         "domain", "a.example", 1, &claim,
+                                         NULL),
+                     CG_OK);
+    assert_int_equal(claim, CG_ITEM_NEW);
+    assert_int_equal(cg_store_item_claim(f->store, run, 1, "a.example",
+                                         "domain", "A.example", 2, &claim,
+                                         NULL),
+                     CG_OK);
+    assert_int_equal(claim, CG_ITEM_DUPLICATE);
+    assert_int_equal(cg_store_item_claim(f->store, run, 1, "b.example",
+                                         "domain", "b.example", 3, &claim,
+                                         NULL),
+                     CG_OK);
+    assert_int_equal(
+        cg_store_item_set(f->store, run, "a.example", "done", NULL, NULL),
+        CG_OK);
+    assert_int_equal(cg_store_run_next_session(f->store, run, &session, NULL),
+                     CG_OK);
+    assert_int_equal(session, 2);
+    assert_int_equal(cg_store_item_claim(f->store, run, 2, "a.example",
+                                         "domain", "a.example", 1, &claim,
+                                         NULL),
+                     CG_OK);
+    assert_int_equal(claim, CG_ITEM_EARLIER);
+    assert_int_equal(cg_store_item_claim(f->store, run, 2, "b.example",
+                                         "domain", "b.example", 3, &claim,
+                                         NULL),
+                     CG_OK);
+    assert_int_equal(claim, CG_ITEM_RETRY);
+    assert_int_equal(cg_store_item_claim(f->store, run, 2, "b.example",
+                                         "domain", "b.example", 4, &claim,
+                                         NULL),
+                     CG_OK);
+    assert_int_equal(claim, CG_ITEM_DUPLICATE);
+    json_decref(args);
+}
+
+static void test_export_is_json(void **state)
+{
+    struct fixture *f = *state;
+    json_t *ip = cg_stix_observable(&f->ctx, "ipv4-addr", "198.51.100.9");
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    json_error_t jerr;
+    json_t *doc;
+
+    assert_int_equal(cg_store_put_object(f->store, ip, NULL), CG_OK);
+    assert_int_equal(cg_store_export(f->store, out, false, 0, NULL), CG_OK);
+    fclose(out);
+    doc = json_loads(text, 0, &jerr);
+    assert_non_null(doc);
+    assert_string_equal(json_string_value(json_object_get(doc, "type")),
+                        "bundle");
+    assert_true(json_array_size(json_object_get(doc, "objects")) >= 1);
+    assert_int_equal(
+        strncmp(json_string_value(json_object_get(doc, "id")), "bundle--", 8),
+        0);
+    json_decref(doc);
+    json_decref(ip);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_upsert_merges, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_object_rejected, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_neighbors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_ttl, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_items_across_sessions, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_export_is_json, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
