@@ -667,6 +667,7 @@ int cmd_enrich(int argc, char **argv, const struct cli_global *global)
         }
     }
     cli.progress_tty = isatty(STDERR_FILENO);
+    cli.last_plain_ms = cg_clock_ms();
     cli.total = count_inputs(&cli);
     install_signals();
     status = run(&cli, store);

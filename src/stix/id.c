@@ -4,6 +4,8 @@
  */
 #include "stix/id.h"
 
+#include "stix/lower_table.h"
+
 #include <math.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -202,38 +204,13 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
               (s[2] & 0x3F);
         return 3;
     }
-    return 0;
-}
-
-/*
- * Simple lower-case mapping for Latin-1, Latin Extended-A, Greek and
- * Cyrillic capitals (Unicode's UnicodeData.txt simple mappings for those
- * blocks). Other code points are returned unchanged.
- */
-static uint32_t lower_codepoint(uint32_t cp)
-{
-    if (cp < 0x80)
-        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
-    if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
-        return cp + 32;
-    if (cp >= 0x100 && cp <= 0x17F) {
-        if (cp == 0x130)
-            return 'i';
-        if (cp == 0x178)
-            return 0xFF;
-        if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
-            return cp % 2 == 1 ? cp + 1 : cp;
-        if (cp != 0x131 && cp != 0x138 && cp != 0x149 && cp % 2 == 0)
-            return cp + 1;
-        return cp;
+    if ((s[0] & 0xF8) == 0xF0 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+              (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+        return 4;
     }
-    if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2)
-        return cp + 32;
-    if (cp >= 0x410 && cp <= 0x42F)
-        return cp + 32;
-    if (cp >= 0x400 && cp <= 0x40F)
-        return cp + 80;
-    return cp;
+    return 0;
 }
 
 static size_t utf8_encode(uint32_t cp, char *out)
@@ -247,39 +224,126 @@ static size_t utf8_encode(uint32_t cp, char *out)
         out[1] = (char)(0x80 | (cp & 0x3F));
         return 2;
     }
-    out[0] = (char)(0xE0 | (cp >> 12));
-    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
 }
 
+/* Python's str.lower() for one code point that maps to one code point. */
+static uint32_t lower_codepoint(uint32_t cp)
+{
+    size_t low = 0;
+    size_t high = CG_ARRAY_LEN(cg_lower_pairs);
+
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+
+        if (cg_lower_pairs[mid][0] == cp)
+            return cg_lower_pairs[mid][1];
+        if (cg_lower_pairs[mid][0] < cp)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return cp;
+}
+
+/* Python's str.isspace(). */
+static bool is_space(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20);
+    for (size_t i = 0; i < CG_ARRAY_LEN(cg_space_points); i++) {
+        if (cg_space_points[i] == cp)
+            return true;
+    }
+    return false;
+}
+
+/* A letter for the final-sigma rule: anything that changes case or is a
+ * letter of a caseless script is approximated as "not space, not ASCII
+ * punctuation or digit". */
+static bool is_word_char(uint32_t cp)
+{
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    return !is_space(cp);
+}
+
+/*
+ * Lower-cases like Python 3's str.lower(), including U+0130 (to "i" and
+ * U+0307) and the final-sigma rule (U+03A3 at the end of a word becomes
+ * U+03C2), then strips like str.strip(). Invalid UTF-8 bytes are copied
+ * unchanged.
+ */
 char *cg_stix_name_key(const char *text)
 {
     size_t len = strlen(text);
-    char *out = malloc(len + 1);
-    size_t used = 0;
+    char *out = malloc(2 * len + 1);
     const unsigned char *p = (const unsigned char *)text;
+    size_t used = 0;
+    size_t start;
+    uint32_t previous = ' ';
 
     if (!out)
         return NULL;
     while (*p) {
         uint32_t cp;
+        uint32_t next = 0;
         size_t n = utf8_decode(p, &cp);
 
         if (n == 0) {
             out[used++] = (char)*p++;
+            previous = 0xFFFD;
             continue;
         }
-        /* Lower-casing in these blocks never lengthens the encoding. */
-        used += utf8_encode(lower_codepoint(cp), out + used);
+        if (p[n])
+            utf8_decode(p + n, &next);
+        if (cp == 0x130) {
+            out[used++] = 'i';
+            used += utf8_encode(0x307, out + used);
+        } else if (cp == 0x3A3 && is_word_char(previous) &&
+                   !(next && is_word_char(next))) {
+            used += utf8_encode(0x3C2, out + used);
+        } else {
+            used += utf8_encode(lower_codepoint(cp), out + used);
+        }
+        previous = cp;
         p += n;
     }
     out[used] = '\0';
 
-    /* str.strip() removes leading and trailing whitespace. */
-    size_t start = strspn(out, " \t\n\r\f\v");
-    while (used > start && strchr(" \t\n\r\f\v", out[used - 1]))
-        used--;
+    /* str.strip(): leading and trailing whitespace, Unicode included. */
+    start = 0;
+    while (out[start]) {
+        uint32_t cp;
+        size_t n = utf8_decode((const unsigned char *)out + start, &cp);
+
+        if (n == 0 || !is_space(cp))
+            break;
+        start += n;
+    }
+    while (used > start) {
+        size_t back = used - 1;
+        uint32_t cp;
+
+        while (back > start && ((unsigned char)out[back] & 0xC0) == 0x80)
+            back--;
+        if (utf8_decode((const unsigned char *)out + back, &cp) == 0 ||
+            !is_space(cp))
+            break;
+        used = back;
+    }
     memmove(out, out + start, used - start);
     out[used - start] = '\0';
     return out;

@@ -116,6 +116,30 @@ static void test_canonical_escapes(void **state)
     cg_buf_release(&out);
 }
 
+static void test_name_key_python_rules(void **state)
+{
+    static const char *const cases[][2] = {
+        /* U+0130 lowers to "i" and U+0307, as in Python. */
+        {"\xc4\xb0stanbul", "i\xcc\x87stanbul"},
+        /* Final sigma: word-final U+03A3 becomes U+03C2. */
+        {"\xce\x9f\xce\xa3 \xce\xa3\xce\x91",
+         "\xce\xbf\xcf\x82 \xcf\x83\xce\xb1"},
+        /* Latin Extended-B and a no-break space to strip. */
+        {"\xc2\xa0\xc6\xa0", "\xc6\xa1"},
+        /* Deseret, outside the Basic Multilingual Plane. */
+        {"\xf0\x90\x90\x80", "\xf0\x90\x90\xa8"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < CG_ARRAY_LEN(cases); i++) {
+        char *key = cg_stix_name_key(cases[i][0]);
+
+        assert_non_null(key);
+        assert_string_equal(key, cases[i][1]);
+        free(key);
+    }
+}
+
 static void test_name_key_unicode(void **state)
 {
     char *key =
@@ -135,6 +159,7 @@ int main(void)
         cmocka_unit_test(test_id_indicator_keeps_case),
         cmocka_unit_test(test_canonical_escapes),
         cmocka_unit_test(test_name_key_unicode),
+        cmocka_unit_test(test_name_key_python_rules),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
