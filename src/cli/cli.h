@@ -48,9 +48,18 @@ bool cli_parse_count(const char *text, long long max, long long *out);
 /* Parses a non-negative finite number. */
 bool cli_parse_number(const char *text, double *out);
 
+/* The commands; each returns an exit code. argv[0] is the command name. */
 int cmd_enrich(int argc, char **argv, const struct cli_global *global);
 int cmd_show(int argc, char **argv, const struct cli_global *global);
 int cmd_export(int argc, char **argv, const struct cli_global *global);
 int cmd_quota(int argc, char **argv, const struct cli_global *global);
+int cmd_triage(int argc, char **argv, const struct cli_global *global);
+int cmd_pivot(int argc, char **argv, const struct cli_global *global);
+int cmd_shared(int argc, char **argv, const struct cli_global *global);
+int cmd_path(int argc, char **argv, const struct cli_global *global);
+int cmd_neighbors(int argc, char **argv, const struct cli_global *global);
+int cmd_clusters(int argc, char **argv, const struct cli_global *global);
+int cmd_import(int argc, char **argv, const struct cli_global *global);
+int cmd_connector(int argc, char **argv, const struct cli_global *global);
 
 #endif /* CG_CLI_CLI_H */

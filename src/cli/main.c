@@ -20,8 +20,16 @@ static const char usage_text[] =
     "Commands:\n"
     "  enrich [VALUE...]   enrich values from arguments, --input FILE or -\n"
     "  show VALUE          an entity and its neighbours in the graph\n"
-    "  export              the whole graph as one STIX 2.1 bundle\n"
+    "  triage              the graph's indicators, most urgent first\n"
+    "  pivot VALUE         infrastructure that shares an attribute with VALUE\n"
+    "  shared A B          what two entities have in common\n"
+    "  path A B            the shortest chain of relationships from A to B\n"
+    "  neighbors VALUE     an entity's neighbourhood as a STIX bundle\n"
+    "  clusters            probable campaigns on shared infrastructure\n"
+    "  import FILE|-       load a STIX 2.1 bundle into the graph\n"
+    "  export              the graph as STIX 2.1, JSON Lines or CSV\n"
     "  quota               the account's plan and credits (spends none)\n"
+    "  connector           run as an OpenCTI internal-enrichment connector\n"
     "  help [COMMAND]      this text, or a command's options\n"
     "  version             the version\n"
     "\n"
@@ -188,25 +196,48 @@ bool cli_parse_number(const char *text, double *out)
     return true;
 }
 
+typedef int (*command_fn)(int argc, char **argv,
+                          const struct cli_global *global);
+
+static const struct {
+    const char *name;
+    command_fn run;
+} commands[] = {
+    {"enrich", cmd_enrich},       {"show", cmd_show},
+    {"triage", cmd_triage},       {"pivot", cmd_pivot},
+    {"shared", cmd_shared},       {"path", cmd_path},
+    {"neighbors", cmd_neighbors}, {"clusters", cmd_clusters},
+    {"import", cmd_import},       {"export", cmd_export},
+    {"quota", cmd_quota},         {"connector", cmd_connector},
+};
+
+static command_fn find_command(const char *name)
+{
+    for (size_t i = 0; i < CG_ARRAY_LEN(commands); i++) {
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run;
+    }
+    return NULL;
+}
+
 static int show_help(const char *command)
 {
-    char *argv[] = {(char *)"cipgraph", (char *)"--help", NULL};
+    char name[32];
+    char *argv[] = {name, (char *)"--help", NULL};
     struct cli_global global = {CG_STORE_DEFAULT_PATH};
+    command_fn run;
 
     if (!command) {
         fputs(usage_text, stdout);
         return CG_EXIT_OK;
     }
-    if (strcmp(command, "enrich") == 0)
-        return cmd_enrich(2, argv, &global);
-    if (strcmp(command, "show") == 0)
-        return cmd_show(2, argv, &global);
-    if (strcmp(command, "export") == 0)
-        return cmd_export(2, argv, &global);
-    if (strcmp(command, "quota") == 0)
-        return cmd_quota(2, argv, &global);
-    cli_error("unknown command '%s'; run 'cipgraph help'", command);
-    return CG_EXIT_USAGE;
+    run = find_command(command);
+    if (!run) {
+        cli_error("unknown command '%s'; run 'cipgraph help'", command);
+        return CG_EXIT_USAGE;
+    }
+    snprintf(name, sizeof(name), "%s", command);
+    return run(2, argv, &global);
 }
 
 int main(int argc, char **argv)
@@ -233,15 +264,9 @@ int main(int argc, char **argv)
         cli_error("cannot initialise libcurl");
         return CG_EXIT_FAILED;
     }
-    if (strcmp(command, "enrich") == 0)
-        status = cmd_enrich(argc - 1, argv + 1, &global);
-    else if (strcmp(command, "show") == 0)
-        status = cmd_show(argc - 1, argv + 1, &global);
-    else if (strcmp(command, "export") == 0)
-        status = cmd_export(argc - 1, argv + 1, &global);
-    else if (strcmp(command, "quota") == 0)
-        status = cmd_quota(argc - 1, argv + 1, &global);
-    else {
+    if (find_command(command)) {
+        status = find_command(command)(argc - 1, argv + 1, &global);
+    } else {
         cli_error("unknown command '%s'; run 'cipgraph help'", command);
         status = CG_EXIT_USAGE;
     }
