@@ -140,22 +140,27 @@ int cg_bundle_type_rank(const char *type)
     return 3;
 }
 
-static int compare_objects(const void *a, const void *b)
-{
-    const json_t *x = *(json_t *const *)a;
-    const json_t *y = *(json_t *const *)b;
-    int rx = cg_bundle_type_rank(cg_stix_get_type(x));
-    int ry = cg_bundle_type_rank(cg_stix_get_type(y));
+/* An object with its sort key, computed once instead of per comparison. */
+struct sort_item {
+    int rank;
+    const char *id;
+    json_t *obj;
+};
 
-    if (rx != ry)
-        return rx < ry ? -1 : 1;
-    return strcmp(cg_stix_get_id(x), cg_stix_get_id(y));
+static int compare_items(const void *a, const void *b)
+{
+    const struct sort_item *x = a;
+    const struct sort_item *y = b;
+
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return strcmp(x->id, y->id);
 }
 
 void cg_bundle_sort(struct cg_bundle *bundle)
 {
     size_t n = json_array_size(bundle->objects);
-    json_t **items;
+    struct sort_item *items;
     json_t *sorted;
 
     if (n < 2)
@@ -164,11 +169,16 @@ void cg_bundle_sort(struct cg_bundle *bundle)
     sorted = json_array();
     if (!items || !sorted)
         goto out;
-    for (size_t i = 0; i < n; i++)
-        items[i] = json_array_get(bundle->objects, i);
-    qsort(items, n, sizeof(*items), compare_objects);
     for (size_t i = 0; i < n; i++) {
-        if (json_array_append(sorted, items[i]))
+        json_t *obj = json_array_get(bundle->objects, i);
+
+        items[i].rank = cg_bundle_type_rank(cg_stix_get_type(obj));
+        items[i].id = cg_stix_get_id(obj);
+        items[i].obj = obj;
+    }
+    qsort(items, n, sizeof(*items), compare_items);
+    for (size_t i = 0; i < n; i++) {
+        if (json_array_append(sorted, items[i].obj))
             goto out;
     }
     json_decref(bundle->objects);

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,43 +18,92 @@ static const unsigned char stix_namespace[16] = {
     0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c,
     0x9c, 0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7};
 
+size_t cg_utf8_char_len(const unsigned char *s, size_t left)
+{
+    unsigned char c = s[0];
+    uint32_t cp;
+    size_t n;
+
+    if (c < 0x80)
+        return 1;
+    if (c < 0xC2 || c > 0xF4)
+        return 0;
+    n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (n > left)
+        return 0;
+    cp = c & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3Fu);
+    }
+    if (n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
+        return 0;
+    if (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))
+        return 0;
+    return n;
+}
+
+static bool utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (size_t i = 0; i < len;) {
+        size_t n = p[i] < 0x80 ? 1 : cg_utf8_char_len(p + i, len - i);
+
+        if (n == 0)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+/* The escape of a byte that canonical JSON escapes, or NULL. */
+static const char *escape_of(unsigned char c, char seq[7])
+{
+    switch (c) {
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\b':
+        return "\\b";
+    case '\f':
+        return "\\f";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    default:
+        if (c >= 0x20)
+            return NULL;
+        snprintf(seq, 7, "\\u%04x", c);
+        return seq;
+    }
+}
+
 static enum cg_err canonical_string(const char *s, size_t len,
                                     struct cg_buf *out)
 {
     enum cg_err rc = cg_buf_putc(out, '"');
+    size_t start = 0;
 
+    /* Copy runs of bytes that need no escape in one append each. */
     for (size_t i = 0; i < len && rc == CG_OK; i++) {
-        unsigned char c = (unsigned char)s[i];
+        char seq[7];
+        const char *escape = escape_of((unsigned char)s[i], seq);
 
-        switch (c) {
-        case '"':
-            rc = cg_buf_puts(out, "\\\"");
-            break;
-        case '\\':
-            rc = cg_buf_puts(out, "\\\\");
-            break;
-        case '\b':
-            rc = cg_buf_puts(out, "\\b");
-            break;
-        case '\f':
-            rc = cg_buf_puts(out, "\\f");
-            break;
-        case '\n':
-            rc = cg_buf_puts(out, "\\n");
-            break;
-        case '\r':
-            rc = cg_buf_puts(out, "\\r");
-            break;
-        case '\t':
-            rc = cg_buf_puts(out, "\\t");
-            break;
-        default:
-            if (c < 0x20)
-                rc = cg_buf_printf(out, "\\u%04x", c);
-            else
-                rc = cg_buf_putc(out, (char)c);
-        }
+        if (!escape)
+            continue;
+        rc = cg_buf_append(out, s + start, i - start);
+        if (rc == CG_OK)
+            rc = cg_buf_puts(out, escape);
+        start = i + 1;
     }
+    if (rc == CG_OK)
+        rc = cg_buf_append(out, s + start, len - start);
     return rc == CG_OK ? cg_buf_putc(out, '"') : rc;
 }
 
@@ -145,15 +195,38 @@ enum cg_err cg_json_canonical(const json_t *v, struct cg_buf *out)
     return CG_ERR_INVALID;
 }
 
+/*
+ * SHA-1, fetched from the default provider once per process. Passing
+ * EVP_sha1() to EVP_DigestInit_ex instead makes OpenSSL 3 look the
+ * algorithm up again on every call, which costs more than hashing an id.
+ */
+static EVP_MD *sha1_fetched;
+static pthread_once_t sha1_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha1(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+    sha1_fetched = EVP_MD_fetch(NULL, "SHA1", NULL);
+#endif
+}
+
+static const EVP_MD *sha1(void)
+{
+    pthread_once(&sha1_once, fetch_sha1);
+    return sha1_fetched ? sha1_fetched : EVP_sha1();
+}
+
 void cg_uuid5(const unsigned char ns[16], const char *name, size_t len,
               char out[37])
 {
+    static const char hex[] = "0123456789abcdef";
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len = 0;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    char *p = out;
 
     memset(digest, 0, sizeof(digest));
-    if (ctx && EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) == 1 &&
+    if (ctx && EVP_DigestInit_ex(ctx, sha1(), NULL) == 1 &&
         EVP_DigestUpdate(ctx, ns, 16) == 1 &&
         EVP_DigestUpdate(ctx, name, len) == 1)
         EVP_DigestFinal_ex(ctx, digest, &digest_len);
@@ -161,12 +234,14 @@ void cg_uuid5(const unsigned char ns[16], const char *name, size_t len,
 
     digest[6] = (unsigned char)((digest[6] & 0x0F) | 0x50);
     digest[8] = (unsigned char)((digest[8] & 0x3F) | 0x80);
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x%02x%02x%02x%02x",
-             digest[0], digest[1], digest[2], digest[3], digest[4], digest[5],
-             digest[6], digest[7], digest[8], digest[9], digest[10], digest[11],
-             digest[12], digest[13], digest[14], digest[15]);
+    /* 8-4-4-4-12 lower-case hex digits of the first 16 bytes. */
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *p++ = '-';
+        *p++ = hex[digest[i] >> 4];
+        *p++ = hex[digest[i] & 0xF];
+    }
+    *p = '\0';
 }
 
 enum cg_err cg_stix_id(const char *type, const json_t *props,
@@ -349,23 +424,61 @@ char *cg_stix_name_key(const char *text)
     return out;
 }
 
-/* Builds {k1: v1, ...} from string pairs and computes the id. */
+/*
+ * Computes the id of {k1: v1, ...} from string pairs, skipping NULL
+ * values, by writing the canonical JSON directly: the same text as
+ * cg_json_canonical on the equivalent jansson object, without building
+ * one. Keys are ASCII literals. A value that is not valid UTF-8 fails
+ * with CG_ERR_NOMEM, as json_string refusing it did when ids were built
+ * through jansson.
+ */
 static enum cg_err id_from_strings(const char *type, char out[CG_STIX_ID_SIZE],
                                    size_t pairs, const char *const *kv)
 {
-    json_t *props = json_object();
-    enum cg_err rc = CG_OK;
+    size_t order[8];
+    size_t count = 0;
+    struct cg_buf text = CG_BUF_INIT;
+    char uuid[37];
+    enum cg_err rc;
 
-    if (!props)
-        return CG_ERR_NOMEM;
+    if (pairs > CG_ARRAY_LEN(order) || strlen(type) + 2 + 36 >= CG_STIX_ID_SIZE)
+        return CG_ERR_INVALID;
+    /* Insertion sort of the present pairs by key. */
     for (size_t i = 0; i < pairs; i++) {
-        if (kv[2 * i + 1] &&
-            json_object_set_new(props, kv[2 * i], json_string(kv[2 * i + 1])))
-            rc = CG_ERR_NOMEM;
+        size_t j = count;
+
+        if (!kv[2 * i + 1])
+            continue;
+        if (!utf8_valid(kv[2 * i + 1], strlen(kv[2 * i + 1])))
+            return CG_ERR_NOMEM;
+        while (j > 0 && strcmp(kv[2 * order[j - 1]], kv[2 * i]) > 0) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+        count++;
+    }
+    rc = cg_buf_putc(&text, '{');
+    for (size_t i = 0; i < count && rc == CG_OK; i++) {
+        const char *key = kv[2 * order[i]];
+        const char *value = kv[2 * order[i] + 1];
+
+        if (i)
+            rc = cg_buf_putc(&text, ',');
+        if (rc == CG_OK)
+            rc = canonical_string(key, strlen(key), &text);
+        if (rc == CG_OK)
+            rc = cg_buf_putc(&text, ':');
+        if (rc == CG_OK)
+            rc = canonical_string(value, strlen(value), &text);
     }
     if (rc == CG_OK)
-        rc = cg_stix_id(type, props, out);
-    json_decref(props);
+        rc = cg_buf_putc(&text, '}');
+    if (rc == CG_OK) {
+        cg_uuid5(stix_namespace, cg_buf_str(&text), text.len, uuid);
+        snprintf(out, CG_STIX_ID_SIZE, "%s--%s", type, uuid);
+    }
+    cg_buf_release(&text);
     return rc;
 }
 

@@ -25,6 +25,14 @@
 enum cg_err cg_json_canonical(const json_t *v,
                               struct cg_buf *out) CG_WARN_UNUSED;
 
+/*
+ * Returns the length of the UTF-8 sequence at s (left > 0 bytes
+ * available), or 0 when it is not valid: a stray continuation byte, an
+ * overlong form, a UTF-16 surrogate or a code point above U+10FFFF. These
+ * are the sequences jansson refuses in a string.
+ */
+size_t cg_utf8_char_len(const unsigned char *s, size_t left);
+
 /* Writes the UUIDv5 of name in namespace ns as lower-case 8-4-4-4-12. */
 void cg_uuid5(const unsigned char ns[16], const char *name, size_t len,
               char out[37]);

@@ -53,8 +53,19 @@ static bool same_reference(const json_t *a, const json_t *b)
            same_field(a, b, "external_id");
 }
 
+/* Sets existing[key] to a copy of value and records the change. */
+static enum cg_err set_copy(json_t *existing, const char *key,
+                            const json_t *value, bool *changed)
+{
+    *changed = true;
+    return json_object_set_new(existing, key, json_deep_copy(value))
+               ? CG_ERR_NOMEM
+               : CG_OK;
+}
+
 static enum cg_err unite(json_t *existing, const char *key,
-                         const json_t *incoming, bool by_reference)
+                         const json_t *incoming, bool by_reference,
+                         bool *changed)
 {
     json_t *list = json_object_get(existing, key);
     size_t i;
@@ -63,9 +74,7 @@ static enum cg_err unite(json_t *existing, const char *key,
     if (!json_is_array(incoming))
         return CG_OK;
     if (!json_is_array(list))
-        return json_object_set_new(existing, key, json_deep_copy(incoming))
-                   ? CG_ERR_NOMEM
-                   : CG_OK;
+        return set_copy(existing, key, incoming, changed);
     json_array_foreach(incoming, i, item) {
         bool found = false;
 
@@ -80,7 +89,10 @@ static enum cg_err unite(json_t *existing, const char *key,
         } else {
             found = list_contains(list, item);
         }
-        if (!found && json_array_append_new(list, json_deep_copy(item)))
+        if (found)
+            continue;
+        *changed = true;
+        if (json_array_append_new(list, json_deep_copy(item)))
             return CG_ERR_NOMEM;
     }
     return CG_OK;
@@ -89,7 +101,8 @@ static enum cg_err unite(json_t *existing, const char *key,
 /* Keeps the smaller (earliest) or larger timestamp; both are RFC 3339 UTC
  * strings of one format, so byte order is time order. */
 static enum cg_err pick_time(json_t *existing, const char *key,
-                             const json_t *incoming, bool earliest)
+                             const json_t *incoming, bool earliest,
+                             bool *changed)
 {
     const char *old = json_string_value(json_object_get(existing, key));
     const char *new = json_string_value(incoming);
@@ -99,36 +112,54 @@ static enum cg_err pick_time(json_t *existing, const char *key,
         return CG_OK;
     cmp = old ? strcmp(new, old) : (earliest ? -1 : 1);
     if ((earliest && cmp < 0) || (!earliest && cmp > 0))
-        return json_object_set_new(existing, key, json_string(new))
-                   ? CG_ERR_NOMEM
-                   : CG_OK;
+        return set_copy(existing, key, incoming, changed);
     return CG_OK;
 }
 
-enum cg_err cg_stix_merge(json_t *existing, const json_t *incoming,
-                          bool incoming_newer)
+/* Takes the incoming value of an ordinary property when it is newer, or
+ * when the property is missing, unless the two are already equal. */
+static enum cg_err take_value(json_t *existing, const char *key,
+                              const json_t *value, bool incoming_newer,
+                              bool *changed)
+{
+    const json_t *current = json_object_get(existing, key);
+
+    if (current && (!incoming_newer || json_equal(current, value)))
+        return CG_OK;
+    return set_copy(existing, key, value, changed);
+}
+
+enum cg_err cg_stix_merge_changed(json_t *existing, const json_t *incoming,
+                                  bool incoming_newer, bool *changed)
 {
     const char *key;
     json_t *value;
     enum cg_err rc = CG_OK;
 
+    *changed = false;
     json_object_foreach((json_t *)incoming, key, value) {
         if (rc != CG_OK)
             break;
         if (strcmp(key, "id") == 0 || strcmp(key, "type") == 0)
             continue;
         if (is_union_list(key))
-            rc = unite(existing, key, value, false);
+            rc = unite(existing, key, value, false, changed);
         else if (is_reference_list(key))
-            rc = unite(existing, key, value, true);
+            rc = unite(existing, key, value, true, changed);
         else if (strcmp(key, "created") == 0 || strcmp(key, "valid_from") == 0)
-            rc = pick_time(existing, key, value, true);
+            rc = pick_time(existing, key, value, true, changed);
         else if (strcmp(key, "modified") == 0)
-            rc = pick_time(existing, key, value, false);
-        else if (incoming_newer || !json_object_get(existing, key))
-            rc = json_object_set_new(existing, key, json_deep_copy(value))
-                     ? CG_ERR_NOMEM
-                     : CG_OK;
+            rc = pick_time(existing, key, value, false, changed);
+        else
+            rc = take_value(existing, key, value, incoming_newer, changed);
     }
     return rc;
+}
+
+enum cg_err cg_stix_merge(json_t *existing, const json_t *incoming,
+                          bool incoming_newer)
+{
+    bool changed;
+
+    return cg_stix_merge_changed(existing, incoming, incoming_newer, &changed);
 }

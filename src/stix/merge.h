@@ -22,4 +22,13 @@
 enum cg_err cg_stix_merge(json_t *existing, const json_t *incoming,
                           bool incoming_newer) CG_WARN_UNUSED;
 
+/*
+ * Same as cg_stix_merge, and sets *changed to whether existing now differs
+ * (by json_equal) from what it was before the call. A property whose
+ * incoming value equals the existing one is left in place, not copied.
+ */
+enum cg_err cg_stix_merge_changed(json_t *existing, const json_t *incoming,
+                                  bool incoming_newer,
+                                  bool *changed) CG_WARN_UNUSED;
+
 #endif /* CG_STIX_MERGE_H */

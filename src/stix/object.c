@@ -125,6 +125,7 @@ json_t *cg_stix_author(const struct cg_stix_ctx *ctx)
 
 bool cg_stix_is_sco(const char *type)
 {
+    /* Sorted in byte order for the binary search below. */
     static const char *const sco_types[] = {"artifact",
                                             "autonomous-system",
                                             "directory",
@@ -144,28 +145,76 @@ bool cg_stix_is_sco(const char *type)
                                             "windows-registry-key",
                                             "x509-certificate"};
 
-    for (size_t i = 0; type && i < CG_ARRAY_LEN(sco_types); i++) {
-        if (strcmp(type, sco_types[i]) == 0)
+    size_t low = 0;
+    size_t high = CG_ARRAY_LEN(sco_types);
+
+    /* Binary search: the table is in byte order. */
+    while (type && low < high) {
+        size_t mid = (low + high) / 2;
+        int cmp = strcmp(type, sco_types[mid]);
+
+        if (cmp == 0)
             return true;
+        if (cmp < 0)
+            high = mid;
+        else
+            low = mid + 1;
     }
     return false;
+}
+
+/* Sets obj[key] to the string value; key must be ASCII. Returns non-zero
+ * on failure, as jansson does, also when value is NULL or not UTF-8. */
+static int set_string(json_t *obj, const char *key, const char *value)
+{
+    return json_object_set_new_nocheck(obj, key, json_string(value));
+}
+
+/*
+ * Returns a new object with type, spec_version and id, then the author
+ * under author_key and the marking, in the key order json_pack gave them
+ * before. Builds it with direct calls, since this runs for every object of
+ * every enrichment and json_pack parses its format string on each call.
+ */
+static json_t *new_object(const struct cg_stix_ctx *ctx, const char *type,
+                          const char *id, bool with_times,
+                          const char *author_key)
+{
+    json_t *obj = json_object();
+    json_t *markings = json_array();
+    int failed = !obj || !markings;
+
+    if (!failed) {
+        failed |= set_string(obj, "type", type);
+        failed |= set_string(obj, "spec_version", "2.1");
+        failed |= set_string(obj, "id", id);
+        if (with_times) {
+            failed |= set_string(obj, "created", ctx->now);
+            failed |= set_string(obj, "modified", ctx->now);
+        }
+        failed |= set_string(obj, author_key, ctx->author_id);
+        failed |= json_array_append_new(
+            markings, json_string(cg_tlp_marking_id(ctx->tlp)));
+        failed |= json_object_set_nocheck(obj, "object_marking_refs", markings);
+    }
+    json_decref(markings);
+    if (failed) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
 }
 
 json_t *cg_stix_new_sco(const struct cg_stix_ctx *ctx, const char *type,
                         const char *id)
 {
-    return json_pack("{ss ss ss ss s[s]}", "type", type, "spec_version", "2.1",
-                     "id", id, "x_opencti_created_by_ref", ctx->author_id,
-                     "object_marking_refs", cg_tlp_marking_id(ctx->tlp));
+    return new_object(ctx, type, id, false, "x_opencti_created_by_ref");
 }
 
 json_t *cg_stix_new_sdo(const struct cg_stix_ctx *ctx, const char *type,
                         const char *id)
 {
-    return json_pack("{ss ss ss ss ss ss s[s]}", "type", type, "spec_version",
-                     "2.1", "id", id, "created", ctx->now, "modified", ctx->now,
-                     "created_by_ref", ctx->author_id, "object_marking_refs",
-                     cg_tlp_marking_id(ctx->tlp));
+    return new_object(ctx, type, id, true, "created_by_ref");
 }
 
 json_t *cg_stix_observable(const struct cg_stix_ctx *ctx, const char *type,

@@ -66,10 +66,14 @@ enum cg_err cg_store_cache_put(struct cg_store *store, const char *key,
     if (len > INT32_MAX)
         return cg_error_set(err, CG_ERR_TOO_LARGE,
                             "response of %zu bytes is too large to cache", len);
-    sqlite3_bind_text(*stmt, 1, key, -1, SQLITE_TRANSIENT);
+    /* The caller's key and body outlive the step, so SQLite need not copy
+     * them; the bindings are cleared before returning. */
+    sqlite3_bind_text(*stmt, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_int64(*stmt, 2, fetched_at);
-    sqlite3_bind_blob(*stmt, 3, body, (int)len, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(*stmt, 3, body, (int)len, SQLITE_STATIC);
     if (sqlite3_step(*stmt) != SQLITE_DONE)
-        return cg_store__fail(store, err, "writing the API cache");
-    return CG_OK;
+        rc = cg_store__fail(store, err, "writing the API cache");
+    sqlite3_reset(*stmt);
+    sqlite3_clear_bindings(*stmt);
+    return rc;
 }

@@ -56,9 +56,14 @@ static int object_score(const json_t *obj)
     return json_is_integer(score) ? (int)json_integer_value(score) : -1;
 }
 
-static enum cg_err bind_object(struct cg_store *store, sqlite3_stmt *stmt,
-                               const json_t *obj, const char *body,
-                               struct cg_error *err)
+/*
+ * Binds obj's columns and its serialised body (text, len bytes) and runs
+ * stmt. Every bound pointer stays valid until the step returns, so SQLite
+ * need not copy them.
+ */
+static enum cg_err bind_and_step(struct cg_store *store, sqlite3_stmt *stmt,
+                                 const json_t *obj, const char *text,
+                                 size_t len, struct cg_error *err)
 {
     char name_buf[64];
     const char *type = cg_stix_get_type(obj);
@@ -66,23 +71,31 @@ static enum cg_err bind_object(struct cg_store *store, sqlite3_stmt *stmt,
     const char *modified = json_string_value(json_object_get(obj, "modified"));
     int score = object_score(obj);
 
-    if (sqlite3_bind_text(stmt, 1, cg_stix_get_id(obj), -1, SQLITE_TRANSIENT) ||
-        sqlite3_bind_text(stmt, 2, type, -1, SQLITE_TRANSIENT) ||
-        (name ? sqlite3_bind_text(stmt, 3, name, -1, SQLITE_TRANSIENT)
+    if (len > INT32_MAX)
+        return cg_error_set(err, CG_ERR_TOO_LARGE,
+                            "object '%s' of %zu bytes is too large to store",
+                            cg_stix_get_id(obj), len);
+    if (sqlite3_bind_text(stmt, 1, cg_stix_get_id(obj), -1, SQLITE_STATIC) ||
+        sqlite3_bind_text(stmt, 2, type, -1, SQLITE_STATIC) ||
+        (name ? sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC)
               : sqlite3_bind_null(stmt, 3)) ||
         (score >= 0 ? sqlite3_bind_int(stmt, 4, score)
                     : sqlite3_bind_null(stmt, 4)) ||
         sqlite3_bind_int(stmt, 5, cg_bundle_type_rank(type)) ||
-        (modified ? sqlite3_bind_text(stmt, 6, modified, -1, SQLITE_TRANSIENT)
+        (modified ? sqlite3_bind_text(stmt, 6, modified, -1, SQLITE_STATIC)
                   : sqlite3_bind_null(stmt, 6)) ||
         sqlite3_bind_int64(stmt, 7, cg_time_now()) ||
-        sqlite3_bind_text(stmt, 8, body, -1, SQLITE_TRANSIENT))
+        sqlite3_bind_text(stmt, 8, text, (int)len, SQLITE_STATIC))
         return cg_store__fail(store, err, "binding an object");
+    if (sqlite3_step(stmt) != SQLITE_DONE)
+        return cg_store__fail(store, err, "writing an object");
     return CG_OK;
 }
 
+/* Inserts (exists false) or updates obj, whose serialised form is text. */
 static enum cg_err write_object(struct cg_store *store, const json_t *obj,
-                                bool exists, struct cg_error *err)
+                                const struct cg_buf *text, bool exists,
+                                struct cg_error *err)
 {
     static const char insert_sql[] =
         "INSERT INTO objects(id, type, name, score, rank, modified, "
@@ -92,18 +105,32 @@ static enum cg_err write_object(struct cg_store *store, const json_t *obj,
         "modified = ?6, updated_at = ?7, body = ?8 WHERE id = ?1";
     enum cg_stmt slot = exists ? CG_STMT_OBJECT_UPDATE : CG_STMT_OBJECT_INSERT;
     sqlite3_stmt **stmt = &store->stmts[slot];
-    char *body = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+    enum cg_err rc =
+        cg_store__prepare(store, stmt, exists ? update_sql : insert_sql, err);
+
+    if (rc == CG_OK)
+        rc = bind_and_step(store, *stmt, obj, cg_buf_str(text), text->len, err);
+    /* Drop the bound pointers before the caller frees them. */
+    sqlite3_reset(*stmt);
+    sqlite3_clear_bindings(*stmt);
+    return rc;
+}
+
+/* Serialises obj into text (emptied first) in the stored form. */
+static enum cg_err serialise(const json_t *obj, struct cg_buf *text,
+                             struct cg_error *err)
+{
     enum cg_err rc;
 
-    if (!body)
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    rc = cg_store__prepare(store, stmt, exists ? update_sql : insert_sql, err);
-    if (rc == CG_OK)
-        rc = bind_object(store, *stmt, obj, body, err);
-    if (rc == CG_OK && sqlite3_step(*stmt) != SQLITE_DONE)
-        rc = cg_store__fail(store, err, "writing an object");
-    free(body);
-    return rc;
+    cg_buf_reset(text);
+    rc = cg_json_dump_sorted(obj, text);
+    if (rc == CG_ERR_NOMEM)
+        return cg_error_set(err, rc, "out of memory");
+    if (rc != CG_OK)
+        return cg_error_set(err, CG_ERR_STIX_INVALID,
+                            "object '%s' cannot be serialised: %s",
+                            cg_stix_get_id(obj), cg_strerror(rc));
+    return CG_OK;
 }
 
 static enum cg_err put_edge(struct cg_store *store, const char *id,
@@ -119,13 +146,15 @@ static enum cg_err put_edge(struct cg_store *store, const char *id,
 
     if (rc != CG_OK)
         return rc;
-    sqlite3_bind_text(*stmt, 1, id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(*stmt, 2, type, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(*stmt, 3, source, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(*stmt, 4, target, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(*stmt, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(*stmt, 2, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(*stmt, 3, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(*stmt, 4, target, -1, SQLITE_STATIC);
     if (sqlite3_step(*stmt) != SQLITE_DONE)
-        return cg_store__fail(store, err, "indexing a relationship");
-    return CG_OK;
+        rc = cg_store__fail(store, err, "indexing a relationship");
+    sqlite3_reset(*stmt);
+    sqlite3_clear_bindings(*stmt);
+    return rc;
 }
 
 /* Indexes a relationship, or a container's object_refs, as edges. */
@@ -196,6 +225,49 @@ static enum cg_err load_object(struct cg_store *store, const char *id,
     return rc;
 }
 
+/*
+ * Reads the stored version of id for a merge with an incoming object whose
+ * serialised form is text. Sets *exists, and *stored to the parsed stored
+ * version, or to NULL when it is absent or byte for byte the same as text:
+ * merging an object into an equal one changes nothing, so the parse is
+ * skipped.
+ */
+static enum cg_err load_for_merge(struct cg_store *store, const char *id,
+                                  const struct cg_buf *text, bool *exists,
+                                  json_t **stored, struct cg_error *err)
+{
+    sqlite3_stmt **stmt = &store->stmts[CG_STMT_OBJECT_GET];
+    enum cg_err rc = cg_store__prepare(
+        store, stmt, "SELECT body FROM objects WHERE id = ?1", err);
+    int step;
+
+    *exists = false;
+    *stored = NULL;
+    if (rc != CG_OK)
+        return rc;
+    sqlite3_bind_text(*stmt, 1, id, -1, SQLITE_STATIC);
+    step = sqlite3_step(*stmt);
+    if (step == SQLITE_ROW) {
+        const char *body = (const char *)sqlite3_column_text(*stmt, 0);
+        size_t len = (size_t)sqlite3_column_bytes(*stmt, 0);
+        json_error_t jerr;
+
+        *exists = true;
+        if (body && len == text->len && memcmp(body, text->data, len) == 0)
+            goto out;
+        *stored = body ? json_loadb(body, len, 0, &jerr) : NULL;
+        if (!*stored)
+            rc = cg_error_set(err, CG_ERR_DB,
+                              "stored object '%s' is not valid JSON", id);
+    } else if (step != SQLITE_DONE) {
+        rc = cg_store__fail(store, err, "reading an object");
+    }
+out:
+    sqlite3_reset(*stmt);
+    sqlite3_clear_bindings(*stmt);
+    return rc;
+}
+
 static bool incoming_is_newer(const json_t *stored, const json_t *incoming)
 {
     const char *old = json_string_value(json_object_get(stored, "modified"));
@@ -204,38 +276,113 @@ static bool incoming_is_newer(const json_t *stored, const json_t *incoming)
     return !old || !new || strcmp(new, old) >= 0;
 }
 
-enum cg_err cg_store_put_object(struct cg_store *store, const json_t *obj,
-                                struct cg_error *err)
+/* The properties an object's rows in edges come from, as they were before
+ * a merge. Holds a reference to each value. */
+struct edge_sources {
+    json_t *values[4];
+    size_t ref_count; /* entries of object_refs */
+};
+
+static const char *const edge_keys[] = {"relationship_type", "source_ref",
+                                        "target_ref", "object_refs"};
+
+static void edge_sources_take(struct edge_sources *before, const json_t *obj)
+{
+    for (size_t i = 0; i < CG_ARRAY_LEN(edge_keys); i++)
+        before->values[i] = json_incref(json_object_get(obj, edge_keys[i]));
+    before->ref_count = json_array_size(json_object_get(obj, "object_refs"));
+}
+
+/*
+ * True when a merge replaced one of those values or added to object_refs:
+ * cg_stix_merge replaces a property with a new value or appends to a list
+ * in place, and never edits a string.
+ */
+static bool edge_sources_changed(const struct edge_sources *before,
+                                 const json_t *obj)
+{
+    for (size_t i = 0; i < CG_ARRAY_LEN(edge_keys); i++) {
+        if (json_object_get(obj, edge_keys[i]) != before->values[i])
+            return true;
+    }
+    return json_array_size(json_object_get(obj, "object_refs")) !=
+           before->ref_count;
+}
+
+static void edge_sources_release(struct edge_sources *before)
+{
+    for (size_t i = 0; i < CG_ARRAY_LEN(edge_keys); i++)
+        json_decref(before->values[i]);
+}
+
+/*
+ * Merges incoming into stored (parsed from the database, owned by the
+ * caller) and writes the result back only when it differs from what was
+ * stored. Edges are indexed again only when their sources changed, since
+ * the rows already stored are the same otherwise.
+ */
+static enum cg_err merge_into_stored(struct cg_store *store, json_t *stored,
+                                     const json_t *incoming,
+                                     struct cg_buf *text, struct cg_error *err)
+{
+    struct edge_sources before;
+    bool changed = false;
+    enum cg_err rc;
+
+    edge_sources_take(&before, stored);
+    rc = cg_stix_merge_changed(stored, incoming,
+                               incoming_is_newer(stored, incoming), &changed);
+    if (rc != CG_OK)
+        rc = cg_error_set(err, rc, "merging '%s' failed: %s",
+                          cg_stix_get_id(incoming), cg_strerror(rc));
+    if (rc == CG_OK && changed) {
+        rc = serialise(stored, text, err);
+        if (rc == CG_OK)
+            rc = write_object(store, stored, text, true, err);
+        if (rc == CG_OK && edge_sources_changed(&before, stored))
+            rc = index_edges(store, stored, err);
+    }
+    edge_sources_release(&before);
+    return rc;
+}
+
+/* Stores obj; when keep_stored is set, an object already stored is left
+ * as it is instead of being merged. */
+static enum cg_err put_object(struct cg_store *store, const json_t *obj,
+                              bool keep_stored, struct cg_error *err)
 {
     const char *id = json_string_value(json_object_get(obj, "id"));
     const char *type = json_string_value(json_object_get(obj, "type"));
+    struct cg_buf text = CG_BUF_INIT;
     json_t *stored = NULL;
-    json_t *merged = NULL;
+    bool exists = false;
     enum cg_err rc;
 
     if (!id || !type)
         return cg_error_set(err, CG_ERR_STIX_INVALID,
                             "STIX object without a string id and type");
-    rc = load_object(store, id, &stored, err);
-    if (rc != CG_OK)
-        return rc;
-    if (!stored) {
-        rc = write_object(store, obj, false, err);
-    } else {
-        merged = json_deep_copy(stored);
-        if (!merged)
-            rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-        else
-            rc = cg_stix_merge(merged, obj, incoming_is_newer(stored, obj));
-        /* Repeat enrichments mostly bring nothing new; skip the write. */
-        if (rc == CG_OK && !json_equal(merged, stored))
-            rc = write_object(store, merged, true, err);
-    }
+    rc = serialise(obj, &text, err);
     if (rc == CG_OK)
-        rc = index_edges(store, merged ? merged : obj, err);
+        rc = load_for_merge(store, id, &text, &exists, &stored, err);
+    if (rc != CG_OK)
+        goto out;
+    if (!exists) {
+        rc = write_object(store, obj, &text, false, err);
+        if (rc == CG_OK)
+            rc = index_edges(store, obj, err);
+    } else if (stored && !keep_stored) {
+        rc = merge_into_stored(store, stored, obj, &text, err);
+    }
+out:
     json_decref(stored);
-    json_decref(merged);
+    cg_buf_release(&text);
     return rc;
+}
+
+enum cg_err cg_store_put_object(struct cg_store *store, const json_t *obj,
+                                struct cg_error *err)
+{
+    return put_object(store, obj, false, err);
 }
 
 static enum cg_err note_run_object(struct cg_store *store, int64_t run_id,
@@ -251,22 +398,24 @@ static enum cg_err note_run_object(struct cg_store *store, int64_t run_id,
     if (rc != CG_OK)
         return rc;
     sqlite3_bind_int64(*stmt, 1, run_id);
-    sqlite3_bind_text(*stmt, 2, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(*stmt, 2, id, -1, SQLITE_STATIC);
     if (sqlite3_step(*stmt) != SQLITE_DONE)
-        return cg_store__fail(store, err, "recording a run's object");
-    return CG_OK;
+        rc = cg_store__fail(store, err, "recording a run's object");
+    sqlite3_reset(*stmt);
+    sqlite3_clear_bindings(*stmt);
+    return rc;
 }
 
 enum cg_err cg_store_put_bundle(struct cg_store *store,
                                 const struct cg_bundle *bundle, int64_t run_id,
-                                struct cg_error *err)
+                                bool keep_stored, struct cg_error *err)
 {
     size_t i;
     json_t *obj;
     enum cg_err rc = CG_OK;
 
     json_array_foreach(bundle->objects, i, obj) {
-        rc = cg_store_put_object(store, obj, err);
+        rc = put_object(store, obj, keep_stored, err);
         if (rc == CG_OK && run_id > 0)
             rc = note_run_object(store, run_id, cg_stix_get_id(obj), err);
         if (rc != CG_OK)

@@ -75,7 +75,20 @@ static const char schema_sql[] =
     "  run_id INTEGER NOT NULL,"
     "  object_id TEXT NOT NULL,"
     "  PRIMARY KEY(run_id, object_id)) WITHOUT ROWID;"
-    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');";
+    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');"
+    /* Imported relationships waiting for an end (bulk.c), and references
+     * from stored objects to ids the graph does not hold yet, which the
+     * export leaves out (export.c). */
+    "CREATE TABLE IF NOT EXISTS pending_relationships("
+    "  id TEXT PRIMARY KEY,"
+    "  source TEXT NOT NULL,"
+    "  target TEXT NOT NULL,"
+    "  body TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS dangling_refs("
+    "  object_id TEXT NOT NULL,"
+    "  ref TEXT NOT NULL,"
+    "  PRIMARY KEY(object_id, ref)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS dangling_refs_ref ON dangling_refs(ref);";
 
 enum cg_err cg_store__fail(struct cg_store *store, struct cg_error *err,
                            const char *what)

@@ -56,10 +56,14 @@ enum cg_err cg_store_put_object(struct cg_store *store, const json_t *obj,
 
 /*
  * Upserts every object of bundle and, when run_id > 0, records them as
- * touched by that run. Call inside a transaction.
+ * touched by that run. With keep_stored, an object already stored is kept
+ * as it is rather than merged: for a bundle mapped again from a cached
+ * response, whose only news would be a later `modified`. Call inside a
+ * transaction.
  */
 enum cg_err cg_store_put_bundle(struct cg_store *store,
                                 const struct cg_bundle *bundle, int64_t run_id,
+                                bool keep_stored,
                                 struct cg_error *err) CG_WARN_UNUSED;
 
 /*
@@ -238,5 +242,97 @@ typedef int (*cg_run_row_fn)(const struct cg_run_row *row, void *data);
 enum cg_err cg_store_run_rows(struct cg_store *store, int64_t run_id,
                               cg_run_row_fn fn, void *data,
                               struct cg_error *err) CG_WARN_UNUSED;
+
+/* ---- Bulk import (bulk.c) ---- */
+
+struct cg_idset;
+struct cg_store_bulk;
+
+/* What a bulk import did, for its summary. */
+struct cg_bulk_stats {
+    long inserted; /* new ids written by the insert fast path */
+    long merged;   /* ids already present, merged as cg_store_put_object
+                      does */
+    long deferred; /* relationships that had to wait for an end */
+    long resolved; /* waiting relationships stored by this import */
+    long long pending;  /* relationships still waiting, in the whole graph */
+    long long dangling; /* references to ids the graph does not hold */
+};
+
+/*
+ * Starts a bulk import that commits every batch objects (<= 0 for 10,000).
+ * ids (borrowed, shared with the import loop) caches which ids are known
+ * to be stored. Returns a new handle in *out; end it with
+ * cg_store_bulk_finish or cg_store_bulk_abort.
+ */
+enum cg_err cg_store_bulk_begin(struct cg_store *store, struct cg_idset *ids,
+                                long batch, struct cg_store_bulk **out,
+                                struct cg_error *err) CG_WARN_UNUSED;
+
+/*
+ * Stores one validated object (borrowed). A new id takes the insert fast
+ * path; an id already stored, or a duplicate of this import, is merged by
+ * cg_store_put_object. A relationship whose source or target is not in the
+ * graph is kept in pending_relationships until both are.
+ */
+enum cg_err cg_store_bulk_put(struct cg_store_bulk *bulk, const json_t *obj,
+                              bool duplicate,
+                              struct cg_error *err) CG_WARN_UNUSED;
+
+/*
+ * Commits, stores the waiting relationships whose ends have arrived (from
+ * this or any earlier import), forgets dangling references that now
+ * resolve, fills stats and frees bulk, also on failure.
+ */
+enum cg_err cg_store_bulk_finish(struct cg_store_bulk *bulk,
+                                 struct cg_bulk_stats *stats,
+                                 struct cg_error *err) CG_WARN_UNUSED;
+
+/* Rolls back the uncommitted batch and frees bulk; NULL is ignored. */
+void cg_store_bulk_abort(struct cg_store_bulk *bulk);
+
+/*
+ * Writes obj (borrowed) in place of any stored version, without merging,
+ * and re-indexes its object_refs. For objects cipgraph recomputes as a
+ * whole, such as cluster groupings.
+ */
+enum cg_err cg_store_replace_object(struct cg_store *store, const json_t *obj,
+                                    struct cg_error *err) CG_WARN_UNUSED;
+
+/* Deletes an object and the edges it is the source of. */
+enum cg_err cg_store_delete_object(struct cg_store *store, const char *id,
+                                   struct cg_error *err) CG_WARN_UNUSED;
+
+/* ---- Filtered export (export.c) ---- */
+
+/* Which objects cg_store_export_select writes; zero fields select all. */
+struct cg_export_filter {
+    const char *const *types; /* STIX types to keep, n_types of them */
+    size_t n_types;
+    int min_score; /* keep objects with x_opencti_score >= this; < 0: all */
+    int64_t since; /* keep objects written at or after this; 0: all */
+    const char *const *ids; /* when not NULL, keep exactly these n_ids
+                               objects (none when n_ids is 0) instead of
+                               applying the filters above */
+    size_t n_ids;
+};
+
+/*
+ * Writes the selected objects to out as one STIX bundle, or as JSON Lines
+ * when jsonl, in the order of cg_bundle_sort, and the number written to
+ * *count when count is not NULL. The output is closed under references:
+ * every object a written object refers to (author identity, markings, a
+ * container's members) is written too when the graph holds it, a
+ * relationship is written only when both its ends are, and references to
+ * ids the graph does not hold are left out of the written copy. Filters
+ * select the objects other than relationships and sightings; those are
+ * kept when no type filter is given or it names them, they pass since, and
+ * their ends are in the output. An empty selection is written as a bundle
+ * without "objects" (or nothing, for JSON Lines).
+ */
+enum cg_err cg_store_export_select(struct cg_store *store,
+                                   const struct cg_export_filter *filter,
+                                   bool jsonl, FILE *out, long *count,
+                                   struct cg_error *err) CG_WARN_UNUSED;
 
 #endif /* CG_STORE_STORE_H */
