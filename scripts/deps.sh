@@ -9,11 +9,13 @@
 #   bench  check plus valgrind (make bench)
 set -euo pipefail
 
+# publicsuffix: the public suffix list that libpsl's psl_latest reads when
+# it is newer than the copy built into libpsl (campaign clustering).
 build_packages=(cmake make gcc pkg-config libcurl4-openssl-dev libjansson-dev
     libsqlite3-dev libmicrohttpd-dev librabbitmq-dev libidn2-dev libpsl-dev
-    libssl-dev)
+    libssl-dev publicsuffix)
 check_packages=(libcmocka-dev clang libclang-rt-dev rabbitmq-server python3 sqlite3
-    curl)
+    curl python3-pika time)
 bench_packages=(valgrind)
 
 case "${1:-build}" in

@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "core/clock.h"
+#include "core/json.h"
 #include "core/log.h"
 #include "enrich/engine.h"
 #include "input/reader.h"
@@ -36,11 +37,14 @@ struct enrich_cli {
     FILE *out;
     bool quiet;
     bool resume;
+    bool tlp_given;       /* --tlp was on the command line */
+    bool threshold_given; /* --phishing-threshold was */
     long long top;
     bool progress_tty;
     long total; /* expected number of values, -1 when unknown */
     int64_t last_plain_ms;
-    bool values_restored; /* values points to a calloc'd array */
+    long plain_interval_ms; /* between plain progress lines */
+    bool values_restored;   /* values points to a calloc'd array */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -67,6 +71,9 @@ static const char enrich_usage[] =
     "  -o, --output FILE       write the output there instead of stdout\n"
     "      --top N             table: show only the N highest-scored rows\n"
     "  -q, --quiet             no progress line and no summary\n"
+    "      --progress-interval DUR\n"
+    "                          time between progress lines when stderr is\n"
+    "                          not a terminal (10s)\n"
     "\n"
     "What is sent:\n"
     "      --allow-private     also send private and reserved addresses\n"
@@ -87,7 +94,10 @@ static const char enrich_usage[] =
     "      --rate R            at most R calls per second (no limit)\n"
     "      --max-credits N     stop before spending more than N credits\n"
     "      --max-retries N     retries of a refused or failed call (5)\n"
-    "      --resume            continue the last unfinished run\n"
+    "      --resume            continue the last unfinished run, with its\n"
+    "                          values and its --deep, --lite, --refresh,\n"
+    "                          --allow-private, --tlp and\n"
+    "                          --phishing-threshold\n"
     "\n"
     "STIX:\n"
     "      --tlp TLP           marking of the created objects (TLP:AMBER);\n"
@@ -119,6 +129,7 @@ enum option_id {
     OPT_RESUME,
     OPT_TLP,
     OPT_PHISHING,
+    OPT_PROGRESS_INTERVAL,
 };
 
 static const struct option enrich_options[] = {
@@ -144,6 +155,7 @@ static const struct option enrich_options[] = {
     {"resume", no_argument, NULL, OPT_RESUME},
     {"tlp", required_argument, NULL, OPT_TLP},
     {"phishing-threshold", required_argument, NULL, OPT_PHISHING},
+    {"progress-interval", required_argument, NULL, OPT_PROGRESS_INTERVAL},
     {NULL, 0, NULL, 0},
 };
 
@@ -263,6 +275,7 @@ static bool apply_option(struct enrich_cli *cli, int id, const char *value)
         cli->resume = true;
         return true;
     case OPT_TLP:
+        cli->tlp_given = true;
         if (!cg_tlp_parse(value, &e->tlp))
             return bad_value("--tlp", value,
                              "use TLP:CLEAR, TLP:GREEN, TLP:AMBER, "
@@ -270,11 +283,15 @@ static bool apply_option(struct enrich_cli *cli, int id, const char *value)
                              "is required)");
         return true;
     case OPT_PHISHING:
+        cli->threshold_given = true;
         if (!cli_parse_number(value, &e->phishing_threshold) ||
             e->phishing_threshold > 100)
             return bad_value("--phishing-threshold", value,
                              "expected a percentage, 0 to 100");
         return true;
+    case OPT_PROGRESS_INTERVAL:
+        return parse_duration_ms("--progress-interval", value,
+                                 &cli->plain_interval_ms);
     default:
         return false;
     }
@@ -319,18 +336,30 @@ static int parse_args(struct enrich_cli *cli, int argc, char **argv)
     return 0;
 }
 
+/* The options that change what a run sends or maps; --resume reuses
+ * them. */
+static json_t *describe_options(const struct enrich_cli *cli)
+{
+    const struct cg_engine_opts *e = &cli->engine;
+
+    return json_pack("{sb sb sb sb ss sf}", "deep", e->deep, "lite", e->lite,
+                     "refresh", e->refresh, "allow_private", e->allow_private,
+                     "tlp", cg_tlp_name(e->tlp), "phishing_threshold",
+                     e->phishing_threshold);
+}
+
 /* Records how the run was invoked, so that --resume can read it again. */
 static json_t *describe_inputs(const struct enrich_cli *cli)
 {
     json_t *values = json_array();
+    json_t *inputs = json_array();
     json_t *args;
 
     for (int i = 0; values && i < cli->value_count; i++)
         json_array_append_new(values, json_string(cli->values[i]));
-    json_t *inputs = json_array();
-
-    args = json_pack("{so so}", "values", values ? values : json_array(),
-                     "inputs", inputs ? inputs : json_array());
+    args = json_pack("{so so so}", "values", values ? values : json_array(),
+                     "inputs", inputs ? inputs : json_array(), "options",
+                     describe_options(cli));
     for (int i = 0; args && inputs && i < cli->input_count; i++) {
         const char *path = cli->inputs[i];
         char *resolved = strcmp(path, "-") == 0 ? NULL : realpath(path, NULL);
@@ -339,6 +368,29 @@ static json_t *describe_inputs(const struct enrich_cli *cli)
         free(resolved);
     }
     return args;
+}
+
+/*
+ * Applies the recorded options of the run being resumed. Switches add to
+ * those on the command line; --tlp and --phishing-threshold given again
+ * win over the recorded ones.
+ */
+static void restore_options(struct enrich_cli *cli, const json_t *options)
+{
+    struct cg_engine_opts *e = &cli->engine;
+    const char *tlp = cg_json_str(options, "tlp");
+    double threshold;
+
+    e->deep |= cg_json_is_true(options, "deep");
+    e->lite |= cg_json_is_true(options, "lite");
+    e->refresh |= cg_json_is_true(options, "refresh");
+    e->allow_private |= cg_json_is_true(options, "allow_private");
+    if (!cli->tlp_given && tlp && !cg_tlp_parse(tlp, &e->tlp))
+        cg_log_warn("enrich", "ignoring the recorded TLP '%s'", tlp);
+    if (!cli->threshold_given &&
+        cg_json_real(options, "phishing_threshold", &threshold) &&
+        threshold >= 0 && threshold <= 100)
+        e->phishing_threshold = threshold;
 }
 
 /* Restores the recorded inputs of the run being resumed. */
@@ -351,6 +403,7 @@ static int restore_inputs(struct enrich_cli *cli, const json_t *args,
     size_t i;
     json_t *input;
 
+    restore_options(cli, json_object_get(args, "options"));
     if (cli->input_count > 0 || cli->value_count > 0)
         return 0;
     json_array_foreach(inputs, i, input) {
@@ -397,7 +450,7 @@ static void on_progress(const struct cg_engine_stats *stats, long active,
         return;
     if (cli->progress_tty) {
         cli_print_progress(stderr, stats, active, cli->total, true);
-    } else if (now - cli->last_plain_ms >= 10000) {
+    } else if (now - cli->last_plain_ms >= cli->plain_interval_ms) {
         cli->last_plain_ms = now;
         cli_print_progress(stderr, stats, active, cli->total, false);
     }
@@ -637,6 +690,7 @@ int cmd_enrich(int argc, char **argv, const struct cli_global *global)
     memset(&cli, 0, sizeof(cli));
     cg_engine_opts_init(&cli.engine);
     cli.out = stdout;
+    cli.plain_interval_ms = 10000;
     status = parse_args(&cli, argc, argv);
     if (status)
         return status < 0 ? CG_EXIT_OK : status;

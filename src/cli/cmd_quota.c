@@ -80,7 +80,7 @@ int cmd_quota(int argc, char **argv, const struct cli_global *global)
     (void)global;
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "f:h", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":f:h", options, NULL)) != -1) {
         if (opt == 'h') {
             fputs(quota_usage, stdout);
             return CG_EXIT_OK;
@@ -90,7 +90,17 @@ int cmd_quota(int argc, char **argv, const struct cli_global *global)
             json_format = strcmp(optarg, "json") == 0;
             continue;
         }
-        cli_error("invalid option; run 'cipgraph help quota'");
+        if (opt == 'f')
+            cli_error("invalid --format '%s': use text or json", optarg);
+        else if (opt == ':')
+            cli_error("option '%s' needs a value", argv[optind - 1]);
+        else
+            cli_error("unknown option '%s'; run 'cipgraph help quota'",
+                      argv[optind - 1]);
+        return CG_EXIT_USAGE;
+    }
+    if (optind < argc) {
+        cli_error("quota takes no argument, got '%s'", argv[optind]);
         return CG_EXIT_USAGE;
     }
     if (cg_cip_config_from_env(&api, &err) != CG_OK ||

@@ -71,32 +71,33 @@ void cli_print_progress(FILE *out, const struct cg_engine_stats *stats,
     double seconds = (double)stats->elapsed_ms / 1000.0;
     double rate = seconds > 0 ? (double)done / seconds : 0;
     char eta[32] = "?";
+    char of[32] = "?";
     char bar[32];
     int filled = 0;
 
     if (total > 0 && rate > 0 && done <= total)
         format_duration((int64_t)((double)(total - done) / rate * 1000), eta,
                         sizeof(eta));
-    if (total > 0)
+    if (total > 0) {
+        snprintf(of, sizeof(of), "%ld", total);
         filled = (int)(20.0 * (double)done / (double)total);
+    }
     if (filled > 20)
         filled = 20;
     memset(bar, '=', (size_t)filled);
     memset(bar + filled, ' ', (size_t)(20 - filled));
     bar[20] = '\0';
-    if (tty) {
+    if (tty)
         fprintf(out,
-                "\r\033[K[%s] %ld/%s%ld  %.1f/s  ETA %s  calls %ld  "
+                "\r\033[K[%s] %ld/%s  %.1f/s  ETA %s  calls %ld  "
                 "credits %ld",
-                bar, done, total > 0 ? "" : "?", total > 0 ? total : done, rate,
-                eta, stats->api_calls, stats->credits_used);
-    } else {
-        fprintf(out,
-                "cipgraph: progress %ld/%ld values, %.1f/s, ETA %s, "
-                "%ld calls, %ld credits\n",
-                done, total > 0 ? total : -1, rate, eta, stats->api_calls,
+                bar, done, of, rate, eta, stats->api_calls,
                 stats->credits_used);
-    }
+    else
+        fprintf(out,
+                "cipgraph: progress %ld/%s values, %.1f/s, ETA %s, "
+                "%ld calls, %ld credits\n",
+                done, of, rate, eta, stats->api_calls, stats->credits_used);
     fflush(out);
 }
 
@@ -259,10 +260,24 @@ void cli_print_summary(FILE *out, const struct cg_engine_stats *stats,
     }
     fprintf(out,
             "%s), retries %ld\n"
-            "  credits used %ld, saved about %ld; concurrency %d; time %s\n",
+            "  credits used %ld, saved about %ld (cache, duplicates, "
+            "skipped addresses)\n"
+            "  concurrency %d;",
             first ? "none" : "", stats->retries, stats->credits_used,
-            stats->credits_saved, stats->concurrency, elapsed);
-    if (stats->stop_reason != CG_OK)
+            stats->credits_saved, stats->concurrency);
+    if (stats->rate > 0)
+        fprintf(out, " rate %g calls/s;", stats->rate);
+    if (stats->slowdowns > 0)
+        fprintf(out, " %ld slowdowns after refusals;", stats->slowdowns);
+    fprintf(out, " time %s\n", elapsed);
+    /* An interrupted run stops reading its input, so the values after the
+     * last one read are not counted as left. */
+    if (stats->stop_reason == CG_ERR_INTERRUPTED)
+        fprintf(out,
+                "  stopped early: %s after reading %ld values, %ld of them "
+                "not done (continue with: cipgraph enrich --resume)\n",
+                cg_strerror(stats->stop_reason), stats->read, stats->not_done);
+    else if (stats->stop_reason != CG_OK)
         fprintf(out, "  stopped early: %s; %ld values left%s\n",
                 cg_strerror(stats->stop_reason), stats->not_done,
                 stats->stop_reason == CG_ERR_API_KEY

@@ -5,32 +5,36 @@
 #include "core/clock.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 static int64_t pinned = -1;
-static bool pin_checked;
+static pthread_once_t pin_once = PTHREAD_ONCE_INIT;
+
+/* Reads CIPGRAPH_NOW once, whichever thread asks first. */
+static void read_pin(void)
+{
+    const char *env = getenv("CIPGRAPH_NOW");
+    int64_t t;
+
+    if (env && *env && cg_time_parse(env, &t))
+        pinned = t;
+    else if (env && *env && strspn(env, "0123456789") == strlen(env))
+        pinned = strtoll(env, NULL, 10);
+}
 
 void cg_time_pin(int64_t t)
 {
+    pthread_once(&pin_once, read_pin);
     pinned = t;
-    pin_checked = true;
 }
 
 int64_t cg_time_now(void)
 {
-    if (!pin_checked) {
-        const char *env = getenv("CIPGRAPH_NOW");
-        int64_t t;
-
-        pin_checked = true;
-        if (env && *env && cg_time_parse(env, &t))
-            pinned = t;
-        else if (env && *env && strspn(env, "0123456789") == strlen(env))
-            pinned = strtoll(env, NULL, 10);
-    }
+    pthread_once(&pin_once, read_pin);
     if (pinned >= 0)
         return pinned;
     return (int64_t)time(NULL);

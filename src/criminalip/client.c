@@ -312,7 +312,8 @@ bool cg_cip_is_retryable(enum cg_err code)
 
 long cg_cip_backoff_ms(int attempt, long base_ms, long max_ms)
 {
-    static unsigned int seed;
+    /* One seed per thread: the connector's workers call this at once. */
+    static _Thread_local unsigned int seed;
     long delay = base_ms;
 
     if (!seed)

@@ -17,6 +17,16 @@
  * and progress are noticed promptly. */
 #define LOOP_WAIT_MAX_MS 200
 
+/* Successful calls in a row after which a pace that 429 responses lowered
+ * goes up one step. */
+#define RECOVERY_CALLS 5
+
+/* 429 responses never lower the rate below --rate divided by this, so that
+ * a server that keeps rejecting some calls whatever the pace cannot stall
+ * the run. NOTE: 16 is a judgement, not a measured value, because Criminal
+ * IP publishes no rate limits. */
+#define RATE_FLOOR_DIVISOR 16
+
 const char *cg_outcome_name(enum cg_outcome outcome)
 {
     static const char *const names[] = {
@@ -145,6 +155,8 @@ void cg_engine__stop(struct cg_engine *engine, enum cg_err reason,
         return;
     engine->stopping = true;
     engine->stats.stop_reason = reason;
+    if (engine->opts.quiet_stop)
+        return;
     switch (reason) {
     case CG_ERR_API_LIMIT:
         cg_log_error("enrich",
@@ -163,8 +175,11 @@ void cg_engine__stop(struct cg_engine *engine, enum cg_err reason,
         cg_log_error("enrich", "%s; stopping the run", cg_error_text(detail));
         break;
     case CG_ERR_INTERRUPTED:
-        cg_log_warn("enrich", "interrupted; finishing with what is done. "
-                              "Run again with --resume to continue");
+        cg_log_warn("enrich",
+                    "interrupted; making no more calls and waiting for the "
+                    "%d in flight (interrupt again to quit at once). Run "
+                    "again with --resume to continue",
+                    engine->in_flight);
         break;
     default:
         break;
@@ -199,14 +214,38 @@ static bool take_token(struct cg_engine *engine, int64_t now, int64_t *wait)
     return false;
 }
 
-static bool within_budget(struct cg_engine *engine, enum cg_cip_endpoint call)
+/*
+ * Checks the job's call against --max-credits. Before a value's first
+ * credit-spending call this reserves what all its remaining calls can
+ * cost, so that the budget runs out between values, not inside one.
+ */
+static bool within_budget(struct cg_engine *engine, struct job *job)
 {
-    long long cost = cg_cip_endpoint_credits(call);
+    long cost = cg_cip_endpoint_credits(job->call);
+    long need;
 
-    if (engine->opts.max_credits < 0 || cost == 0)
+    if (cost == 0 || job->reserved >= cost)
         return true;
-    return engine->stats.credits_used + engine->credits_in_flight + cost <=
-           engine->opts.max_credits;
+    need = cg_job__credits_left(engine, job) - job->reserved;
+    if (need < cost)
+        need = cost;
+    if (engine->opts.max_credits >= 0 &&
+        engine->stats.credits_used + engine->credits_reserved + need >
+            engine->opts.max_credits)
+        return false;
+    job->reserved += need;
+    engine->credits_reserved += need;
+    return true;
+}
+
+/* Releases up to credits of a job's reservation. */
+static void release_credits(struct cg_engine *engine, struct job *job,
+                            long credits)
+{
+    if (credits > job->reserved)
+        credits = job->reserved;
+    job->reserved -= credits;
+    engine->credits_reserved -= credits;
 }
 
 static void start_call(struct cg_engine *engine, struct job *job)
@@ -233,8 +272,8 @@ static void start_call(struct cg_engine *engine, struct job *job)
     job->in_flight = true;
     job->calls++;
     engine->in_flight++;
-    engine->credits_in_flight += cg_cip_endpoint_credits(job->call);
     engine->stats.api_calls++;
+    job->call_serial = engine->stats.api_calls;
     engine->stats.calls[job->call]++;
     cg_log_debug("enrich", "%s %s", cg_cip_endpoint_name(job->call),
                  job->ind.value);
@@ -255,8 +294,7 @@ static int64_t start_due_calls(struct cg_engine *engine)
         if (job->in_flight || job->call == CG_CALL_NONE)
             continue;
         if (engine->stopping) {
-            cg_job__finish_plain(engine, job, CG_OUTCOME_NOT_DONE,
-                                 engine->stats.stop_reason, NULL);
+            cg_job__stop(engine, job, engine->stats.stop_reason, NULL);
             continue;
         }
         if (job->due_ms > now) {
@@ -266,8 +304,9 @@ static int64_t start_due_calls(struct cg_engine *engine)
         }
         if (engine->in_flight >= engine->stats.concurrency)
             break;
-        if (!within_budget(engine, job->call)) {
-            if (engine->in_flight == 0)
+        if (!within_budget(engine, job)) {
+            /* Values in progress may still give back unused credits. */
+            if (engine->in_flight == 0 && engine->credits_reserved == 0)
                 cg_engine__stop(engine, CG_ERR_BUDGET, NULL);
             continue;
         }
@@ -281,30 +320,69 @@ static int64_t start_due_calls(struct cg_engine *engine)
     return wait;
 }
 
-/* Lowers concurrency (and the rate, on 429) when the API pushes back. */
-static void adapt_to_refusal(struct cg_engine *engine, enum cg_err rc)
+/*
+ * Lowers the pace when the API pushes back. A concurrency refusal sets
+ * concurrency to 1 for the rest of the run. A 429 halves concurrency and
+ * the rate, down to RATE_FLOOR_DIVISOR times slower than --rate, unless
+ * the refused call started before the last lowering: that lowering already
+ * handled the same burst, as TCP halves its window once per loss. The
+ * first lowering is logged and later ones are counted in the summary.
+ */
+static void adapt_to_refusal(struct cg_engine *engine, const struct job *job,
+                             enum cg_err rc)
 {
-    int before = engine->stats.concurrency;
+    struct cg_engine_stats *stats = &engine->stats;
+    int concurrency = stats->concurrency;
+    double rate = stats->rate;
 
+    engine->calls_since_change = 0;
     if (rc == CG_ERR_API_BUSY) {
-        engine->stats.concurrency = 1;
-    } else if (rc == CG_ERR_API_RATE) {
-        engine->stats.concurrency = before > 1 ? before / 2 : 1;
-        if (engine->stats.rate > 0)
-            engine->stats.rate /= 2;
+        engine->pinned = true;
+        stats->concurrency = 1;
+    } else if (rc == CG_ERR_API_RATE && job->call_serial > engine->lowered_at) {
+        stats->concurrency = concurrency > 1 ? concurrency / 2 : 1;
+        stats->rate = rate / 2;
+        if (stats->rate < engine->opts.rate / RATE_FLOOR_DIVISOR)
+            stats->rate = engine->opts.rate / RATE_FLOOR_DIVISOR;
     } else {
         return;
     }
-    if (engine->stats.concurrency < before && !engine->busy_logged) {
-        engine->busy_logged = true;
-        cg_log_warn("enrich",
-                    "Criminal IP %s; lowering concurrency from %d to %d for "
-                    "the rest of the run (further changes are counted, not "
-                    "logged)",
-                    rc == CG_ERR_API_BUSY ? "refused concurrent calls"
-                                          : "answered 429 Too Many Requests",
-                    before, engine->stats.concurrency);
-    }
+    if (stats->concurrency == concurrency && stats->rate == rate)
+        return;
+    engine->lowered_at = stats->api_calls;
+    stats->slowdowns++;
+    if (engine->lowering_logged)
+        return;
+    engine->lowering_logged = true;
+    cg_log_warn("enrich",
+                "Criminal IP %s; lowering concurrency from %d to %d and the "
+                "rate from %g to %g calls/s (0: no limit). Further changes "
+                "are counted in the summary, not logged",
+                rc == CG_ERR_API_BUSY ? "refused concurrent calls"
+                                      : "answered 429 Too Many Requests",
+                concurrency, stats->concurrency, rate, stats->rate);
+}
+
+/*
+ * Raises a pace that 429 responses lowered, one step per RECOVERY_CALLS
+ * successful calls in a row: concurrency by one, unless a concurrency
+ * refusal pinned it at 1, and the rate by a tenth of --rate, never above
+ * the options. Without this, a long run would slow down for good after a
+ * few bursts.
+ */
+static void recover_pace(struct cg_engine *engine)
+{
+    struct cg_engine_stats *stats = &engine->stats;
+    double limit = engine->opts.rate;
+
+    if (++engine->calls_since_change < RECOVERY_CALLS)
+        return;
+    engine->calls_since_change = 0;
+    if (!engine->pinned && stats->concurrency < engine->opts.concurrency)
+        stats->concurrency++;
+    if (limit > 0 && stats->rate < limit)
+        stats->rate =
+            stats->rate + limit / 10 < limit ? stats->rate + limit / 10 : limit;
 }
 
 static void complete_transfer(struct cg_engine *engine, CURL *easy,
@@ -329,13 +407,16 @@ static void complete_transfer(struct cg_engine *engine, CURL *easy,
     cg_cip_transfer_release(&job->transfer);
     job->in_flight = false;
     engine->in_flight--;
-    engine->credits_in_flight -= cg_cip_endpoint_credits(job->call);
     /* A refused or failed call is assumed not to spend a credit. */
-    if (rc == CG_OK || rc == CG_ERR_API_NO_DATA || rc == CG_ERR_API_INPUT)
+    if (rc == CG_OK || rc == CG_ERR_API_NO_DATA || rc == CG_ERR_API_INPUT) {
         engine->stats.credits_used += cg_cip_endpoint_credits(job->call);
+        release_credits(engine, job, cg_cip_endpoint_credits(job->call));
+    }
 
+    if (!cg_cip_is_retryable(rc))
+        recover_pace(engine);
     if (cg_cip_is_retryable(rc) && !engine->stopping) {
-        adapt_to_refusal(engine, rc);
+        adapt_to_refusal(engine, job, rc);
         if (job->attempt < engine->opts.max_retries) {
             long delay =
                 cg_cip_backoff_ms(job->attempt, engine->opts.backoff_base_ms,
@@ -376,6 +457,7 @@ static void sweep(struct cg_engine *engine)
 
         if (job->call == CG_CALL_NONE && !job->in_flight) {
             *link = job->next;
+            release_credits(engine, job, job->reserved);
             cg_job__free(job);
             engine->active--;
         } else {
@@ -399,27 +481,23 @@ static void report_progress(struct cg_engine *engine, bool force)
                              engine->opts.data);
 }
 
+/*
+ * Stops the run when the signal handler set the stop flag. Calls in flight
+ * still finish and are stored, so that --resume repeats none of them.
+ */
+static void check_stop_flag(struct cg_engine *engine)
+{
+    if (engine->opts.stop && *engine->opts.stop && !engine->stopping)
+        cg_engine__stop(engine, CG_ERR_INTERRUPTED, NULL);
+}
+
 /* Runs one round: start calls, wait for activity, handle completions. */
 static void loop_once(struct cg_engine *engine)
 {
     int64_t wait;
     int running = 0;
 
-    if (engine->opts.stop && *engine->opts.stop && !engine->stopping) {
-        cg_engine__stop(engine, CG_ERR_INTERRUPTED, NULL);
-        /* Abandon transfers in flight; their values are not done. */
-        for (struct job *job = engine->jobs; job; job = job->next) {
-            if (!job->in_flight)
-                continue;
-            curl_multi_remove_handle(engine->multi, job->transfer.easy);
-            cg_cip_transfer_release(&job->transfer);
-            job->in_flight = false;
-            engine->in_flight--;
-            engine->credits_in_flight -= cg_cip_endpoint_credits(job->call);
-            cg_job__finish_plain(engine, job, CG_OUTCOME_NOT_DONE,
-                                 CG_ERR_INTERRUPTED, NULL);
-        }
-    }
+    check_stop_flag(engine);
     wait = start_due_calls(engine);
     curl_multi_perform(engine->multi, &running);
     drain_completions(engine);
@@ -538,8 +616,10 @@ enum cg_err cg_engine_submit(struct cg_engine *engine, const char *raw,
                              size_t len, long line, struct cg_error *err)
 {
     struct job *job;
-    enum cg_err rc = fatal_code(engine, err);
+    enum cg_err rc;
 
+    check_stop_flag(engine);
+    rc = fatal_code(engine, err);
     if (rc != CG_OK)
         return rc;
     while (engine->active >= engine->window) {
@@ -587,7 +667,7 @@ json_t *cg_engine_stats_json(const struct cg_engine_stats *stats)
                                 json_integer(stats->calls[i]));
     }
     out = json_pack(
-        "{sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI so si sf ss sI}",
+        "{sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI sI so si sf ss sI}",
         "read", (json_int_t)stats->read, "distinct",
         (json_int_t)stats->distinct, "duplicates",
         (json_int_t)stats->duplicates, "earlier", (json_int_t)stats->earlier,
@@ -599,7 +679,8 @@ json_t *cg_engine_stats_json(const struct cg_engine_stats *stats)
         (json_int_t)stats->api_calls, "credits_used",
         (json_int_t)stats->credits_used, "credits_saved",
         (json_int_t)stats->credits_saved, "retries", (json_int_t)stats->retries,
-        "elapsed_ms", (json_int_t)stats->elapsed_ms, "calls_by_endpoint",
+        "slowdowns", (json_int_t)stats->slowdowns, "elapsed_ms",
+        (json_int_t)stats->elapsed_ms, "calls_by_endpoint",
         calls ? calls : json_object(), "concurrency", stats->concurrency,
         "rate", stats->rate, "stop_reason",
         stats->stop_reason == CG_OK ? "none" : cg_err_name(stats->stop_reason),

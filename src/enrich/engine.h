@@ -73,6 +73,7 @@ struct cg_engine_stats {
     long credits_used;
     long credits_saved; /* estimated: cache hits, duplicates, skips */
     long retries;
+    long slowdowns;          /* times concurrency or the rate was lowered */
     int concurrency;         /* current cap, after any lowering */
     double rate;             /* current calls per second, 0 for unlimited */
     enum cg_err stop_reason; /* CG_OK, API_KEY, API_LIMIT, BUDGET or
@@ -102,6 +103,8 @@ struct cg_engine_opts {
     long long max_credits; /* < 0: no budget */
     int64_t run_id;        /* > 0: record items and objects for this run */
     const volatile sig_atomic_t *stop; /* set by a signal handler */
+    bool quiet_stop; /* do not log why calls stopped: the caller reports it
+                        in its own words (stats.stop_reason) */
     cg_result_fn on_result;
     void *data;
     /* Called at most every progress_ms while the loop runs. */
@@ -149,5 +152,14 @@ const struct cg_engine_stats *cg_engine_stats(const struct cg_engine *engine);
 json_t *cg_engine_stats_json(const struct cg_engine_stats *stats);
 
 void cg_engine_free(struct cg_engine *engine);
+
+/*
+ * Writes into out the response-cache key under which the engine keeps the
+ * report of ind (normalised): "ip:", "domain:" or, for the lite path,
+ * "lite:", then the value. Callers that ask whether a value would be
+ * served from the cache use the same key.
+ */
+enum cg_err cg_engine_cache_key(const struct cg_indicator *ind, bool lite,
+                                struct cg_buf *out) CG_WARN_UNUSED;
 
 #endif /* CG_ENRICH_ENGINE_H */

@@ -1,8 +1,11 @@
 /*
- * One value's way through the engine: the cache lookup, the sequence of
- * Criminal IP calls (IP report; or existing-report lookup, scan, status
- * polls and report for domains and URLs), and the final mapping, stored in
- * one transaction together with the cached answer and the run item.
+ * One value's way through the engine: the cache lookup and the sequence
+ * of Criminal IP calls. An IP takes its report, then malicious-info and
+ * suspicious-info with --deep. A domain or URL takes an existing-report
+ * lookup, a scan, status polls and the report (or the lite scan, progress
+ * polls and lite report). job_finish.c maps and stores the result. With
+ * --deep each body is cached as soon as it arrives, so that an
+ * interrupted value repeats none of its calls.
  */
 #include "enrich/engine_internal.h"
 
@@ -26,238 +29,54 @@ void cg_job__free(struct job *job)
     cg_indicator_release(&job->ind);
     json_decref(job->ip_report);
     json_decref(job->malicious);
+    json_decref(job->suspicious);
+    free(job->malicious_error);
+    free(job->suspicious_error);
     free(job->arg);
     free(job->raw);
     free(job->item_key);
     free(job);
 }
 
-static bool is_ip(const struct job *job)
+static bool is_extra_call(enum cg_cip_endpoint call)
 {
-    return job->ind.kind == CG_KIND_IPV4 || job->ind.kind == CG_KIND_IPV6;
+    return call == CG_CIP_MALICIOUS_INFO || call == CG_CIP_SUSPICIOUS_INFO;
 }
 
-/* Credits a value is expected to cost; used for the "saved" estimate. */
-static long expected_credits(const struct cg_engine *engine,
-                             const struct job *job)
+/* --deep: the IP's next missing body, or CG_CALL_NONE when it has all. */
+static enum cg_cip_endpoint next_ip_call(const struct cg_engine *engine,
+                                         const struct job *job)
 {
-    if (is_ip(job))
-        return engine->opts.deep ? 3 : 1;
-    return engine->opts.lite ? 2 : 3;
+    if (!job->ip_report)
+        return CG_CIP_IP_REPORT;
+    if (!engine->opts.deep)
+        return CG_CALL_NONE;
+    if (!job->malicious && !job->malicious_error)
+        return CG_CIP_MALICIOUS_INFO;
+    if (!job->suspicious && !job->suspicious_error)
+        return CG_CIP_SUSPICIOUS_INFO;
+    return CG_CALL_NONE;
 }
 
-static const char *cache_prefix(const struct cg_engine *engine,
-                                const struct job *job)
+long cg_job__credits_left(const struct cg_engine *engine, const struct job *job)
 {
-    if (is_ip(job))
-        return "ip";
-    return engine->opts.lite ? "lite" : "domain";
-}
-
-static void cache_key(const struct cg_engine *engine, const struct job *job,
-                      const char *prefix, struct cg_buf *out)
-{
-    if (cg_buf_printf(out, "%s:%s", prefix ? prefix : cache_prefix(engine, job),
-                      job->ind.value) != CG_OK)
-        cg_buf_reset(out);
-}
-
-/* The STIX id of the value's main observable. */
-static void observable_id(const struct job *job, char id[CG_STIX_ID_SIZE])
-{
-    const char *type = "url";
-
-    if (job->ind.kind == CG_KIND_IPV4)
-        type = "ipv4-addr";
-    else if (job->ind.kind == CG_KIND_IPV6)
-        type = "ipv6-addr";
-    else if (job->ind.kind == CG_KIND_DOMAIN)
-        type = "domain-name";
-    if (cg_stix_id_value(type, job->ind.value, id) != CG_OK)
-        id[0] = '\0';
-}
-
-static void deliver(struct cg_engine *engine, struct job *job,
-                    enum cg_outcome outcome, enum cg_err error,
-                    const char *reason, const struct cg_summary *summary,
-                    const struct cg_bundle *bundle)
-{
-    char id[CG_STIX_ID_SIZE] = "";
-    struct cg_result result = {
-        .raw = job->raw,
-        .line = job->line,
-        .ind = job->ind.kind == CG_KIND_NONE ? NULL : &job->ind,
-        .outcome = outcome,
-        .error = error,
-        .reason = reason,
-        .summary = summary,
-        .bundle = bundle,
-        .api_calls = job->calls,
-    };
-
-    if (summary) {
-        observable_id(job, id);
-        result.object_id = id;
-    }
-    if (engine->opts.on_result)
-        engine->opts.on_result(&result, engine->opts.data);
-    job->call = CG_CALL_NONE;
-}
-
-static const char *item_state(enum cg_outcome outcome)
-{
-    switch (outcome) {
-    case CG_OUTCOME_SKIPPED:
-        return "skipped";
-    case CG_OUTCOME_INVALID:
-        return "invalid";
-    case CG_OUTCOME_FAILED:
-        return "failed";
-    case CG_OUTCOME_NOT_DONE:
-        return "not-done";
+    switch (job->call) {
+    case CG_CIP_DOMAIN_REPORTS:
+        return 3; /* lookup, scan and report */
+    case CG_CIP_DOMAIN_SCAN:
+    case CG_CIP_LITE_SCAN:
+        return 2; /* scan and report */
+    case CG_CIP_IP_REPORT:
+    case CG_CIP_MALICIOUS_INFO:
+    case CG_CIP_SUSPICIOUS_INFO:
+        return (!job->ip_report) +
+               (engine->opts.deep && !job->malicious && !job->malicious_error) +
+               (engine->opts.deep && !job->suspicious &&
+                !job->suspicious_error);
     default:
-        return "done";
+        return job->call == CG_CALL_NONE ? 0
+                                         : cg_cip_endpoint_credits(job->call);
     }
-}
-
-void cg_job__finish_plain(struct cg_engine *engine, struct job *job,
-                          enum cg_outcome outcome, enum cg_err error,
-                          const char *reason)
-{
-    struct cg_error err;
-    bool record = engine->opts.run_id > 0 && job->item_key &&
-                  outcome != CG_OUTCOME_DUPLICATE &&
-                  outcome != CG_OUTCOME_EARLIER;
-
-    if (!reason && error != CG_OK)
-        reason = cg_strerror(error);
-    if (outcome == CG_OUTCOME_FAILED)
-        engine->stats.failed++;
-    else if (outcome == CG_OUTCOME_NOT_DONE)
-        engine->stats.not_done++;
-    if (outcome == CG_OUTCOME_DUPLICATE || outcome == CG_OUTCOME_SKIPPED)
-        engine->stats.credits_saved += expected_credits(engine, job);
-    if (record && cg_store_item_set(engine->opts.store, engine->opts.run_id,
-                                    job->item_key, item_state(outcome), reason,
-                                    &err) != CG_OK)
-        cg_engine__fatal(engine, &err);
-    if (outcome == CG_OUTCOME_FAILED)
-        cg_log_warn("enrich", "'%s' failed: %s",
-                    job->ind.value ? job->ind.value : job->raw,
-                    reason ? reason : "unknown error");
-    deliver(engine, job, outcome, error, reason, NULL, NULL);
-}
-
-/* Maps a response (or a no-data result) into bundle and summary. */
-static enum cg_err map_answer(struct cg_engine *engine, struct job *job,
-                              const json_t *body, bool no_data,
-                              struct cg_bundle *bundle,
-                              struct cg_summary *summary, struct cg_error *err)
-{
-    cg_time_format(cg_time_now(), engine->ctx.now);
-    if (no_data)
-        return cg_map_no_data(bundle, &job->ind, &engine->map_opts, err);
-    if (is_ip(job))
-        return cg_map_ip_report(bundle, job->ind.value, body, &engine->map_opts,
-                                summary, err);
-    return cg_map_domain_report(bundle, &job->ind, body, job->scan_id,
-                                &engine->map_opts, summary, err);
-}
-
-/* Stores the value's objects, record, cached response and item in one
- * transaction. */
-static enum cg_err store_value(struct cg_engine *engine, struct job *job,
-                               const struct cg_bundle *bundle,
-                               const struct cg_summary *summary,
-                               enum cg_outcome outcome, const char *key,
-                               const char *cache_body, struct cg_error *err)
-{
-    struct cg_store *store = engine->opts.store;
-    char id[CG_STIX_ID_SIZE];
-    bool no_data = outcome == CG_OUTCOME_NO_DATA;
-    json_t *summary_json = no_data ? NULL : cg_summary_to_json(summary);
-    struct cg_value_record record = {
-        .value = job->ind.value,
-        .kind = cg_kind_name(job->ind.kind),
-        .display = job->ind.display,
-        .object_id = id,
-        .status = no_data ? "no-data" : "ok",
-        .summary = summary_json,
-        .enriched_at = cg_time_now(),
-    };
-    enum cg_err rc;
-
-    observable_id(job, id);
-    rc = cg_store_begin(store, err);
-    if (rc == CG_OK)
-        rc = cg_store_put_bundle(store, bundle, engine->opts.run_id, err);
-    if (rc == CG_OK)
-        rc = cg_store_put_value(store, &record, err);
-    if (rc == CG_OK && key && cache_body)
-        rc = cg_store_cache_put(store, key, cache_body, strlen(cache_body),
-                                cg_time_now(), err);
-    if (rc == CG_OK && engine->opts.run_id > 0)
-        rc = cg_store_item_set(store, engine->opts.run_id, job->item_key,
-                               "done", cg_outcome_name(outcome), err);
-    if (rc == CG_OK)
-        rc = cg_store_commit(store, err);
-    if (rc != CG_OK)
-        cg_store_rollback(store);
-    json_decref(summary_json);
-    return rc;
-}
-
-/*
- * Finishes a job with data: body is the IP report, or the domain report's
- * data object; NULL with no_data. cache_body is the text to cache under the
- * job's key, or NULL when the answer came from the cache.
- */
-static void finish_with(struct cg_engine *engine, struct job *job,
-                        const json_t *body, bool no_data,
-                        const char *cache_body)
-{
-    struct cg_bundle bundle;
-    struct cg_summary summary;
-    struct cg_buf key = CG_BUF_INIT;
-    struct cg_error err;
-    enum cg_outcome outcome = CG_OUTCOME_ENRICHED;
-    enum cg_err rc;
-
-    cg_error_clear(&err);
-    cg_bundle_init(&bundle);
-    cg_summary_init(&summary);
-    cache_key(engine, job, NULL, &key);
-    if (no_data)
-        outcome = CG_OUTCOME_NO_DATA;
-    else if (!cache_body)
-        outcome = CG_OUTCOME_CACHED;
-    rc = map_answer(engine, job, body, no_data, &bundle, &summary, &err);
-    if (rc == CG_OK) {
-        cg_bundle_prune(&bundle);
-        cg_bundle_sort(&bundle);
-        rc = store_value(engine, job, &bundle, &summary, outcome,
-                         cg_buf_str(&key), cache_body, &err);
-        if (rc != CG_OK)
-            cg_engine__fatal(engine, &err);
-    }
-    if (rc != CG_OK) {
-        cg_job__finish_plain(engine, job, CG_OUTCOME_FAILED, rc,
-                             cg_error_text(&err));
-    } else {
-        if (outcome == CG_OUTCOME_NO_DATA)
-            engine->stats.no_data++;
-        else if (outcome == CG_OUTCOME_CACHED)
-            engine->stats.cached++;
-        else
-            engine->stats.enriched++;
-        if (!cache_body)
-            engine->stats.credits_saved += expected_credits(engine, job);
-        deliver(engine, job, outcome, CG_OK,
-                no_data ? "Criminal IP has no data on this value" : NULL,
-                &summary, &bundle);
-    }
-    cg_buf_release(&key);
-    cg_bundle_release(&bundle);
 }
 
 /* Reads a cached domain envelope {"scan_id":..,"report":{..}}. */
@@ -270,69 +89,167 @@ static const json_t *unwrap_envelope(struct job *job, const json_t *cached)
     return cg_json_obj(cached, "report");
 }
 
-static bool is_no_data_marker(const json_t *json)
-{
-    long long status;
-
-    return cg_json_int(json, "status", &status) && status == 404;
-}
-
-/* Answers the job from the cache when a fresh entry exists. */
+/* Serves a domain or URL from the cache when a fresh entry exists. */
 static bool answer_from_cache(struct cg_engine *engine, struct job *job)
 {
-    struct cg_buf key = CG_BUF_INIT;
-    char *body = NULL;
     json_t *json = NULL;
-    struct cg_error err;
-    int64_t ttl = is_ip(job) ? engine->opts.ip_ttl : engine->opts.domain_ttl;
-    enum cg_err rc;
+    const json_t *report;
 
-    if (engine->opts.refresh)
+    if (engine->opts.refresh || !cg_job__cache_read(engine, job, NULL, &json))
         return false;
-    cache_key(engine, job, NULL, &key);
-    rc = cg_store_cache_get(engine->opts.store, cg_buf_str(&key), ttl, &body,
-                            NULL, &err);
-    cg_buf_release(&key);
-    if (rc != CG_OK) {
-        if (rc != CG_ERR_NOT_FOUND)
-            cg_engine__fatal(engine, &err);
-        return false;
+    if (cg_job__is_no_data(json)) {
+        cg_job__finish_with(engine, job, NULL, true, NULL);
+        json_decref(json);
+        return true;
     }
-    rc = cg_json_parse(body, strlen(body), 0, &json, &err);
-    free(body);
-    if (rc != CG_OK) {
-        cg_log_warn("enrich", "ignoring an unreadable cache entry for '%s': %s",
-                    job->ind.value, cg_error_text(&err));
-        return false;
-    }
-    if (is_no_data_marker(json)) {
-        finish_with(engine, job, NULL, true, NULL);
-    } else if (is_ip(job)) {
-        finish_with(engine, job, json, false, NULL);
-    } else {
-        const json_t *report = unwrap_envelope(job, json);
-
-        if (!report) {
-            json_decref(json);
-            return false;
-        }
-        finish_with(engine, job, report, false, NULL);
-    }
+    report = unwrap_envelope(job, json);
+    if (report)
+        cg_job__finish_with(engine, job, report, false, NULL);
     json_decref(json);
-    return true;
+    return report != NULL;
+}
+
+static const enum cg_cip_endpoint extra_calls[] = {CG_CIP_MALICIOUS_INFO,
+                                                   CG_CIP_SUSPICIOUS_INFO};
+
+/* The cache prefix and job slots of a --deep extra call. */
+static const char *extra_prefix(enum cg_cip_endpoint call)
+{
+    return call == CG_CIP_MALICIOUS_INFO ? "malicious" : "suspicious";
+}
+
+static json_t **extra_body(struct job *job, enum cg_cip_endpoint call)
+{
+    return call == CG_CIP_MALICIOUS_INFO ? &job->malicious : &job->suspicious;
+}
+
+static char **extra_error(struct job *job, enum cg_cip_endpoint call)
+{
+    return call == CG_CIP_MALICIOUS_INFO ? &job->malicious_error
+                                         : &job->suspicious_error;
+}
+
+/* Records why an extra gave no body. Returns false when out of memory. */
+static bool set_extra_error(struct cg_engine *engine, struct job *job,
+                            enum cg_cip_endpoint call, const char *why)
+{
+    char **slot = extra_error(job, call);
+    struct cg_error err;
+
+    free(*slot);
+    *slot = strdup(why);
+    if (*slot)
+        return true;
+    cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
+    cg_engine__fatal(engine, &err);
+    return false;
+}
+
+/* Takes a cached extra: a body, or a no-data marker. */
+static void take_cached_extra(struct cg_engine *engine, struct job *job,
+                              enum cg_cip_endpoint call)
+{
+    json_t *json = NULL;
+
+    if (!cg_job__cache_read(engine, job, extra_prefix(call), &json))
+        return;
+    job->cached_bodies++;
+    if (cg_job__is_no_data(json)) {
+        set_extra_error(engine, job, call,
+                        "Criminal IP has no data for this lookup");
+        json_decref(json);
+        return;
+    }
+    *extra_body(job, call) = json;
+}
+
+/* Sets the IP's next call, or maps it once it has every body. */
+static void advance_ip(struct cg_engine *engine, struct job *job)
+{
+    enum cg_cip_endpoint call = next_ip_call(engine, job);
+
+    if (call != CG_CALL_NONE) {
+        cg_engine__set_call(engine, job, call, job->ind.value, 0);
+        return;
+    }
+    cg_job__finish_with(engine, job, job->ip_report, false, NULL);
+}
+
+/*
+ * Starts an IP: from the cache when its report (and, with --deep, its
+ * extras) are fresh there. With --deep a cached report is kept and only
+ * the missing extras are called.
+ */
+static void begin_ip(struct cg_engine *engine, struct job *job)
+{
+    json_t *report = NULL;
+
+    if (!engine->opts.refresh &&
+        cg_job__cache_read(engine, job, "ip", &report)) {
+        job->cached_bodies++;
+        if (cg_job__is_no_data(report)) {
+            json_decref(report);
+            cg_job__finish_with(engine, job, NULL, true, NULL);
+            return;
+        }
+        job->ip_report = report;
+    }
+    if (!engine->opts.deep) {
+        if (job->ip_report)
+            cg_job__finish_with(engine, job, job->ip_report, false, NULL);
+        else
+            cg_engine__set_call(engine, job, CG_CIP_IP_REPORT, job->ind.value,
+                                0);
+        return;
+    }
+    if (!engine->opts.refresh) {
+        take_cached_extra(engine, job, CG_CIP_MALICIOUS_INFO);
+        take_cached_extra(engine, job, CG_CIP_SUSPICIOUS_INFO);
+    }
+    advance_ip(engine, job);
 }
 
 void cg_job__begin(struct cg_engine *engine, struct job *job)
 {
-    if (answer_from_cache(engine, job))
+    if (cg_job__is_ip(job))
+        begin_ip(engine, job);
+    else if (answer_from_cache(engine, job))
         return;
-    if (is_ip(job))
-        cg_engine__set_call(engine, job, CG_CIP_IP_REPORT, job->ind.value, 0);
     else if (engine->opts.lite)
         cg_engine__set_call(engine, job, CG_CIP_LITE_SCAN, job->ind.value, 0);
     else
         cg_engine__set_call(engine, job, CG_CIP_DOMAIN_REPORTS, job->ind.value,
                             0);
+}
+
+void cg_job__stop(struct cg_engine *engine, struct job *job, enum cg_err error,
+                  const char *reason)
+{
+    char why[512];
+    struct cg_job_finish fin = {.outcome = CG_OUTCOME_NOT_DONE, .reason = why};
+
+    if (!reason)
+        reason = cg_strerror(error);
+    if (!engine->opts.deep || !cg_job__is_ip(job) || !job->ip_report ||
+        engine->fatal.code != CG_OK) {
+        cg_job__finish_plain(engine, job, CG_OUTCOME_NOT_DONE, error, reason);
+        return;
+    }
+    snprintf(why, sizeof(why),
+             "the run stopped before the --deep calls finished (%s); the IP "
+             "report is mapped and --resume fetches the rest",
+             reason);
+    for (size_t i = 0; i < CG_ARRAY_LEN(extra_calls); i++) {
+        enum cg_cip_endpoint call = extra_calls[i];
+
+        if (!*extra_body(job, call) && !*extra_error(job, call) &&
+            !set_extra_error(engine, job, call, why)) {
+            cg_job__finish_plain(engine, job, CG_OUTCOME_NOT_DONE, error,
+                                 reason);
+            return;
+        }
+    }
+    cg_job__finish_mapped(engine, job, job->ip_report, &fin);
 }
 
 /* Picks the newest existing report no older than the reuse age. */
@@ -423,7 +340,7 @@ static void on_progress(struct cg_engine *engine, struct job *job,
         return;
     }
     if (percent == -2) {
-        finish_with(engine, job, NULL, true, no_data_body);
+        cg_job__finish_with(engine, job, NULL, true, no_data_body);
         return;
     }
     if (cg_clock_ms() >= job->deadline_ms) {
@@ -477,7 +394,7 @@ static void on_domain_report(struct cg_engine *engine, struct job *job,
         cg_job__finish_plain(engine, job, CG_OUTCOME_FAILED, CG_ERR_NOMEM,
                              NULL);
     } else {
-        finish_with(engine, job, data, false, text);
+        cg_job__finish_with(engine, job, data, false, text);
     }
     free(text);
     json_decref(envelope);
@@ -486,15 +403,64 @@ static void on_domain_report(struct cg_engine *engine, struct job *job,
 static void on_ip_report(struct cg_engine *engine, struct job *job,
                          const json_t *json)
 {
-    char *text = json_dumps(json, JSON_COMPACT);
+    char *text;
 
+    if (engine->opts.deep) {
+        cg_job__cache_write(engine, job, "ip", json);
+        json_decref(job->ip_report);
+        job->ip_report = json_incref((json_t *)json);
+        advance_ip(engine, job);
+        return;
+    }
+    text = json_dumps(json, JSON_COMPACT);
     if (!text) {
         cg_job__finish_plain(engine, job, CG_OUTCOME_FAILED, CG_ERR_NOMEM,
                              NULL);
         return;
     }
-    finish_with(engine, job, json, false, text);
+    cg_job__finish_with(engine, job, json, false, text);
     free(text);
+}
+
+/* --deep: keeps a malicious-info or suspicious-info body. */
+static void on_extra(struct cg_engine *engine, struct job *job,
+                     const json_t *json)
+{
+    json_t **slot = extra_body(job, job->call);
+
+    cg_job__cache_write(engine, job, extra_prefix(job->call), json);
+    json_decref(*slot);
+    *slot = json_incref((json_t *)json);
+    advance_ip(engine, job);
+}
+
+/*
+ * --deep: an extra call failed for this value only, so the IP is mapped
+ * without that body and the note records why. A "no data" response is
+ * cached like a body.
+ */
+static void on_extra_error(struct cg_engine *engine, struct job *job,
+                           enum cg_err rc, const struct cg_error *err)
+{
+    enum cg_cip_endpoint call = job->call;
+    json_t *marker;
+
+    if (rc == CG_ERR_API_NO_DATA) {
+        marker = json_pack("{siss}", "status", 404, "message", "no data");
+        if (marker)
+            cg_job__cache_write(engine, job, extra_prefix(call), marker);
+        json_decref(marker);
+        if (!set_extra_error(engine, job, call,
+                             "Criminal IP has no data for this lookup"))
+            return;
+    } else {
+        cg_log_warn(
+            "enrich", "%s for '%s' failed: %s; mapping the IP without it",
+            cg_cip_endpoint_name(call), job->ind.value, cg_error_text(err));
+        if (!set_extra_error(engine, job, call, cg_error_text(err)))
+            return;
+    }
+    advance_ip(engine, job);
 }
 
 /* Handles an error answer that retries did not cure. */
@@ -505,20 +471,26 @@ static void on_error(struct cg_engine *engine, struct job *job, enum cg_err rc,
     case CG_ERR_API_KEY:
     case CG_ERR_API_LIMIT:
         cg_engine__stop(engine, rc, err);
-        cg_job__finish_plain(engine, job, CG_OUTCOME_NOT_DONE, rc,
-                             cg_error_text(err));
+        cg_job__stop(engine, job, rc, cg_error_text(err));
         return;
     case CG_ERR_API_NO_DATA:
         if (job->call == CG_CIP_DOMAIN_REPORTS) {
             on_reports(engine, job, NULL);
             return;
         }
-        finish_with(engine, job, NULL, true, no_data_body);
+        if (is_extra_call(job->call)) {
+            on_extra_error(engine, job, rc, err);
+            return;
+        }
+        cg_job__finish_with(engine, job, NULL, true, no_data_body);
         return;
     default:
         if (engine->stopping && cg_cip_is_retryable(rc)) {
-            cg_job__finish_plain(engine, job, CG_OUTCOME_NOT_DONE,
-                                 engine->stats.stop_reason, NULL);
+            cg_job__stop(engine, job, engine->stats.stop_reason, NULL);
+            return;
+        }
+        if (is_extra_call(job->call) && engine->fatal.code == CG_OK) {
+            on_extra_error(engine, job, rc, err);
             return;
         }
         cg_job__finish_plain(engine, job, CG_OUTCOME_FAILED, rc,
@@ -536,6 +508,10 @@ void cg_job__answer(struct cg_engine *engine, struct job *job, enum cg_err rc,
     switch (job->call) {
     case CG_CIP_IP_REPORT:
         on_ip_report(engine, job, json);
+        break;
+    case CG_CIP_MALICIOUS_INFO:
+    case CG_CIP_SUSPICIOUS_INFO:
+        on_extra(engine, job, json);
         break;
     case CG_CIP_DOMAIN_REPORTS:
         on_reports(engine, job, json);

@@ -21,14 +21,14 @@
  * and the triage ranking show. Unknown numbers are -1, unknown text "".
  */
 struct cg_summary {
-    char inbound[16];  /* score word as "Safe", "Low", "Moderate", ... */
+    char inbound[16]; /* score word as "Safe", "Low", "Moderate", ... */
     char outbound[16];
-    int score;         /* x_opencti_score given to the observable */
-    bool malicious;    /* an indicator was emitted */
+    int score;      /* x_opencti_score given to the observable */
+    bool malicious; /* an indicator was emitted */
     char flags[CG_SUMMARY_FLAGS_SIZE]; /* labels, comma-separated */
     long long asn;
     char as_name[128];
-    char country[8];   /* ISO 3166-1 alpha-2, upper case */
+    char country[8]; /* ISO 3166-1 alpha-2, upper case */
     int cve_count;
     int open_ports;
     double phishing_prob; /* url_phishing_prob 0..100, -1 for IPs */
@@ -64,6 +64,38 @@ enum cg_err cg_map_ip_report(struct cg_bundle *bundle, const char *ip,
                              const struct cg_map_opts *opts,
                              struct cg_summary *summary,
                              struct cg_error *err) CG_WARN_UNUSED;
+
+/*
+ * The responses of the two extra calls that `enrich --deep` makes for an IP:
+ * GET /v1/feature/ip/malicious-info and GET /v2/feature/ip/suspicious-info
+ * (flat bodies, like the IP report). A body is NULL when its call was not
+ * requested or did not succeed; the matching error then says why, or is
+ * NULL when the call was not requested.
+ */
+struct cg_ip_extra {
+    const json_t *malicious;      /* borrowed, or NULL */
+    const json_t *suspicious;     /* borrowed, or NULL */
+    const char *malicious_error;  /* why malicious is NULL, or NULL */
+    const char *suspicious_error; /* why suspicious is NULL, or NULL */
+};
+
+/*
+ * Maps an IP report as cg_map_ip_report does, together with the --deep
+ * extras, which add what the report lacks. From malicious-info: the
+ * is_malicious verdict, can_remote_access (label "remote-access"), remote
+ * ports, open ports with their vulnerability flag, the scanning record
+ * count and categories. From suspicious-info: the abuse record count and
+ * the representative domain (a domain-name that resolves-to the address).
+ * They feed the labels, the note, the summary flags and the malicious
+ * rule, not the score. A missing extra is listed in the note with its
+ * error and adds the summary flag "deep-incomplete", and the report is
+ * mapped in full either way. extra may be NULL. Borrows report and extra.
+ * Fails as cg_map_ip_report does.
+ */
+enum cg_err
+cg_map_ip_deep(struct cg_bundle *bundle, const char *ip, const json_t *report,
+               const struct cg_ip_extra *extra, const struct cg_map_opts *opts,
+               struct cg_summary *summary, struct cg_error *err) CG_WARN_UNUSED;
 
 /*
  * Maps a full domain report (the "data" object of /v2/domain/report/{id},

@@ -1,8 +1,9 @@
 /*
  * Private helpers shared by the Criminal IP mapping files (map_common.c,
- * map_ip.c, map_domain.c, country.c): one mapping state that collects
- * objects into the bundle, the list caps, and builders that validate
- * untrusted report values before they become STIX objects.
+ * map_note.c, map_values.c, map_ip*.c, map_domain*.c, country.c): one
+ * mapping state that collects objects into the bundle, the list caps, and
+ * builders that validate untrusted report values before they become STIX
+ * objects.
  *
  * Error handling: only allocation failure stops a mapping. The first
  * failure is kept in cg_mapper.rc and every later helper call does
@@ -243,9 +244,10 @@ void cg_map_summary_flags(const struct cg_mapper *m,
 
 /* The cell format of one report field in a note table. */
 enum cg_map_cell_kind {
-    CG_MAP_CELL_TEXT,  /* escaped free text */
-    CG_MAP_CELL_CODE,  /* code span: URLs, hosts, hashes */
-    CG_MAP_CELL_NUMBER /* integer or real */
+    CG_MAP_CELL_TEXT,   /* escaped free text */
+    CG_MAP_CELL_CODE,   /* code span: URLs, hosts, hashes */
+    CG_MAP_CELL_NUMBER, /* integer or real */
+    CG_MAP_CELL_FLAG    /* boolean as "yes" or "no" */
 };
 
 struct cg_map_column {
@@ -294,5 +296,122 @@ json_t *cg_map_url_subject(struct cg_mapper *m, const struct cg_indicator *ind);
 
 /* True for an IP, domain or URL indicator with the fields mapping reads. */
 bool cg_map_indicator_usable(const struct cg_indicator *ind);
+
+/* Facts read from the --deep extras before anything is mapped. */
+struct cg_ip_extra_facts {
+    bool is_malicious;          /* malicious-info is_malicious */
+    bool remote_access;         /* malicious-info can_remote_access */
+    long long ids_rows;         /* IDS rows of either extra */
+    long long scanning_records; /* malicious-info scanning_record count */
+    long long abuse_records;    /* suspicious-info abuse_record_count */
+    size_t vulnerable_ports;    /* open ports flagged as vulnerable */
+    const char *representative; /* suspicious-info representative_domain */
+    char category[64];          /* malicious-info category naming
+                                   malicious use, or "" */
+    bool incomplete;            /* an extra was requested but is missing */
+};
+
+/* Facts read from an IP report (and its extras) before anything is
+ * mapped. */
+struct cg_ip_facts {
+    const char *ip;
+    const char *inbound; /* score words, or NULL */
+    const char *outbound;
+    int score;
+    size_t ids_rows;
+    size_t honeypot_rows;
+    size_t scanning_rows;
+    bool scanner;
+    bool snort;
+    char category[64]; /* first ip_category that names malicious use */
+    json_t *vulns[CG_MAP_MAX_CVES]; /* held by the bundle */
+    size_t vuln_count;
+    int cve_total;
+    int open_ports;
+    size_t software_seen;
+    size_t certificates_seen;
+    size_t cert_names_seen;
+    const struct cg_ip_extra *extra; /* NULL without --deep */
+    struct cg_ip_extra_facts deep;
+};
+
+/* map_ip_services.c: the port, certificate, CVE and exploit sections of
+ * an IP report, each with its note table. */
+void cg_map_ip_ports(struct cg_mapper *m, const json_t *report,
+                     struct cg_ip_facts *f);
+void cg_map_ip_certificates(struct cg_mapper *m, const json_t *report,
+                            struct cg_ip_facts *f);
+void cg_map_ip_vulnerabilities(struct cg_mapper *m, const json_t *report,
+                               struct cg_ip_facts *f);
+/* Runs after cg_map_ip_vulnerabilities, once every CVE object exists. */
+void cg_map_ip_exploits(struct cg_mapper *m, const json_t *report);
+
+/* map_ip.c */
+
+/* Labels the subject from a Criminal IP issues object (is_vpn, ...). */
+void cg_map_ip_issue_labels(struct cg_mapper *m, const json_t *issues);
+
+/* Labels the subject with each ip_category row's type; rows past
+ * CG_MAP_MAX_CATEGORIES are cut and recorded under section. */
+void cg_map_ip_category_labels(struct cg_mapper *m, const json_t *rows,
+                               const char *section);
+
+/*
+ * Writes into out the label of the first ip_category row (of at most
+ * CG_MAP_MAX_CATEGORIES) whose type names malicious use; out is "" when
+ * none does.
+ */
+void cg_map_ip_malicious_category(const json_t *rows, char out[64]);
+
+/* map_ip_depth.c: the --deep extras. */
+
+/* Reads the facts of extra (which may be NULL) into facts. */
+void cg_map_ip_extra_read(const struct cg_ip_extra *extra,
+                          struct cg_ip_extra_facts *facts);
+
+/* Adds the extras' labels, the representative domain and the note
+ * sections. */
+void cg_map_ip_extra_map(struct cg_mapper *m, const struct cg_ip_facts *f);
+
+/* Facts read from a domain report before anything is mapped. */
+struct cg_domain_facts {
+    const struct cg_indicator *ind;
+    const json_t *data;
+    const json_t *summary; /* data.summary */
+    const json_t *info;    /* data.main_domain_info */
+    const char *shape;     /* "full", "v1" or "lite" */
+    const char *score_word;
+    int score_percent; /* -1 when unknown */
+    bool has_prob;
+    double prob; /* url_phishing_prob, clamped to 0..100 */
+    long long phishing_records;
+    long long suspicious_files;
+    bool impersonation;
+    json_t *ip_index; /* canonical address -> {asn, as_name, country} */
+    json_t *host;     /* domain-name or address of the indicator's host */
+    json_t *domain;   /* host when it is a domain-name, else NULL */
+    json_t *url;      /* the url observable, or NULL */
+    size_t ips_seen;
+    size_t domains_seen;
+    size_t software_seen;
+    int cve_count;
+};
+
+/*
+ * map_domain_links.c: the sections of a domain report that link the value
+ * to other objects, each with its note table. cg_map_domain_ip_index runs
+ * first: it builds f->ip_index, which the others read.
+ */
+void cg_map_domain_ip_index(struct cg_mapper *m, struct cg_domain_facts *f);
+void cg_map_domain_resolutions(struct cg_mapper *m, struct cg_domain_facts *f,
+                               struct cg_summary *summary);
+void cg_map_domain_countries(struct cg_mapper *m, struct cg_domain_facts *f);
+void cg_map_domain_properties(struct cg_mapper *m, struct cg_domain_facts *f);
+void cg_map_domain_certificates(struct cg_mapper *m, struct cg_domain_facts *f);
+void cg_map_domain_redirects(struct cg_mapper *m, struct cg_domain_facts *f);
+void cg_map_domain_linked_domains(struct cg_mapper *m,
+                                  struct cg_domain_facts *f);
+void cg_map_domain_dns(struct cg_mapper *m, struct cg_domain_facts *f);
+void cg_map_domain_technologies(struct cg_mapper *m, struct cg_domain_facts *f);
 
 #endif /* CG_STIX_MAP_INTERNAL_H */

@@ -120,3 +120,37 @@ json_get() {
 d = json.load(open(sys.argv[1]))
 print(eval(sys.argv[2]))' "$1" "$2"
 }
+
+# sim_wait_stat KEY MIN: waits until the simulator's counter KEY reaches
+# MIN. Fails after about 60 s, so that a hung run cannot stall the suite.
+sim_wait_stat() {
+    for _ in $(seq 1 1200); do
+        [[ $(sim_stat "$1") -ge $2 ]] && return 0
+        sleep 0.05
+    done
+    fail "the simulator's $1 never reached $2 (it is $(sim_stat "$1"))"
+}
+
+# gen_ips COUNT PREFIX: prints COUNT distinct addresses PREFIX.C.D of the
+# /16 PREFIX (for example 88.198), without .0 and .255 hosts.
+gen_ips() {
+    python3 - "$1" "$2" <<'PY'
+import sys
+count, prefix = int(sys.argv[1]), sys.argv[2]
+hosts = (f"{prefix}.{c}.{d}" for c in range(256) for d in range(1, 255))
+for _, host in zip(range(count), hosts):
+    print(host)
+PY
+}
+
+# distinct_values FILE...: counts the distinct first CSV columns of the
+# files' data rows, skipping header rows that start with "IP,".
+distinct_values() {
+    cat "$@" | grep -v '^IP,' | cut -d, -f1 | sort -u | wc -l
+}
+
+# peak_rss_kb FILE: prints the peak resident set size that /usr/bin/time -v
+# wrote to FILE, in KiB.
+peak_rss_kb() {
+    sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$1"
+}

@@ -32,6 +32,18 @@ cmp -s <(json_get "$WORK/run1.json" "sorted(o['id'] for o in d['objects'])") \
     <(json_get "$WORK/run2.json" "sorted(o['id'] for o in d['objects'])") ||
     fail "the cached run's bundle has different objects"
 
+note "a cache hit an hour later leaves the stored objects and their age alone"
+graph_rows() {
+    sqlite3 "$CIPGRAPH_DB" "SELECT id, body FROM objects ORDER BY id;
+        SELECT value, enriched_at FROM indicators ORDER BY value;"
+}
+graph_rows >"$WORK/rows-before.txt"
+CIPGRAPH_NOW=2026-01-15T11:00:00Z expect_exit 0 "$CIPGRAPH" enrich --quiet \
+    --input "$c2" --input "$WORK/phish40.txt" >/dev/null
+graph_rows >"$WORK/rows-after.txt"
+cmp -s "$WORK/rows-before.txt" "$WORK/rows-after.txt" ||
+    fail "a cached run rewrote stored objects: $(diff "$WORK/rows-before.txt" "$WORK/rows-after.txt" | head -c 600)"
+
 note "JSON lines: one object per input value, cached outcomes"
 expect_exit 0 "$CIPGRAPH" enrich --quiet --format json --input "$c2" >"$WORK/run3.jsonl"
 rows=$(wc -l <"$WORK/run3.jsonl")

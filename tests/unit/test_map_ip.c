@@ -924,6 +924,246 @@ static void test_ip_shared_samples(void **state)
     free(dir);
 }
 
+/* Maps a quiet report for 198.51.100.10 with the given extras. */
+static enum cg_err map_deep(struct fixture *f, const char *report_text,
+                            const struct cg_ip_extra *extra)
+{
+    json_t *report = parse(report_text);
+    enum cg_err rc;
+
+    cg_bundle_release(&f->bundle);
+    cg_bundle_init(&f->bundle);
+    rc = cg_map_ip_deep(&f->bundle, "198.51.100.10", report, extra, &f->opts,
+                        &f->summary, NULL);
+    json_decref(report);
+    return rc;
+}
+
+static json_t *deep_subject(const struct fixture *f)
+{
+    char id[CG_STIX_ID_SIZE];
+
+    assert_int_equal(cg_stix_id_value("ipv4-addr", "198.51.100.10", id), CG_OK);
+    return get(f, id);
+}
+
+static const char *deep_note(const struct fixture *f)
+{
+    size_t i;
+    json_t *obj;
+
+    json_array_foreach(f->bundle.objects, i, obj) {
+        if (strcmp(cg_stix_get_type(obj), "note") == 0)
+            return text_of(obj, "content");
+    }
+    return "";
+}
+
+static const char quiet_report[] =
+    "{\"score\":{\"inbound\":\"Low\",\"outbound\":\"Safe\"}}";
+
+static void test_ip_deep_samples(void **state)
+{
+    struct fixture *f = *state;
+    json_t *malicious = load_data("malicious_info.SYNTHESIZED.json");
+    json_t *suspicious = load_data("suspicious_info_v2.json");
+    struct cg_ip_extra extra = {.malicious = malicious,
+                                .suspicious = suspicious};
+    static const char *const labels[] = {"remote-access", "vulnerable-service",
+                                         "scanning",      "ids-alert",
+                                         "abuse-record",  "attack",
+                                         "scanner"};
+    json_t *ip;
+    const char *note;
+
+    assert_non_null(malicious);
+    assert_non_null(suspicious);
+    assert_int_equal(map_deep(f, quiet_report, &extra), CG_OK);
+    ip = deep_subject(f);
+    assert_non_null(ip);
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        assert_true(has_label(ip, labels[i]));
+    assert_false(has_label(ip, "vpn"));
+    /* The extras add to the verdict, not to the score. */
+    assert_int_equal(score_of(ip), 15);
+    assert_true(f->summary.malicious);
+    assert_int_equal(count_type(f, "indicator"), 1);
+    assert_null(strstr(f->summary.flags, "deep-incomplete"));
+    assert_non_null(strstr(f->summary.flags, "remote-access"));
+    note = deep_note(f);
+    assert_non_null(strstr(note, "## Deep lookups"));
+    assert_non_null(strstr(note, "| malicious-info | is_malicious: yes; "
+                                 "remote access: yes; vulnerable open ports: "
+                                 "2; scanning records: 1 |"));
+    assert_non_null(strstr(note, "| suspicious-info | abuse records: 2; "
+                                 "representative domain: none |"));
+    assert_non_null(strstr(note, "## Remote access ports (malicious-info)"));
+    assert_non_null(strstr(note, "| 22 | tcp | 2025-07-09 18:02:29 |"));
+    assert_non_null(strstr(note, "| 80 | tcp | HTTP | nginx | 1.18.0 | no |"));
+    assert_non_null(strstr(note, "| 8080 | tcp | HTTP | httpd |  | no |"));
+    assert_non_null(strstr(note, "## IDS signals (malicious-info)"));
+    assert_non_null(strstr(note, "Reasons: category attack; malicious-info "
+                                 "marks it malicious."));
+    finish(f, "deep-samples");
+    json_decref(malicious);
+    json_decref(suspicious);
+}
+
+static void test_ip_deep_representative(void **state)
+{
+    struct fixture *f = *state;
+    json_t *suspicious =
+        parse("{\"representative_domain\":\"WWW.Example.ORG.\","
+              "\"abuse_record_count\":\"0\"}");
+    struct cg_ip_extra extra = {.suspicious = suspicious};
+    char domain_id[CG_STIX_ID_SIZE];
+    char ip_id[CG_STIX_ID_SIZE];
+
+    assert_int_equal(map_deep(f, quiet_report, &extra), CG_OK);
+    assert_int_equal(
+        cg_stix_id_value("domain-name", "www.example.org", domain_id), CG_OK);
+    assert_int_equal(cg_stix_id_value("ipv4-addr", "198.51.100.10", ip_id),
+                     CG_OK);
+    assert_non_null(get(f, domain_id));
+    assert_true(has_relationship(f, "resolves-to", domain_id, ip_id));
+    assert_false(has_label(deep_subject(f), "abuse-record"));
+    assert_false(f->summary.malicious);
+    assert_null(strstr(f->summary.flags, "deep-incomplete"));
+    assert_non_null(strstr(deep_note(f), "representative domain: "
+                                         "` WWW.Example.ORG. `"));
+    /* malicious-info was not requested, so the note does not list it. */
+    assert_null(strstr(deep_note(f), "| malicious-info |"));
+    finish(f, "deep-representative");
+    json_decref(suspicious);
+}
+
+static void test_ip_deep_failed_extra(void **state)
+{
+    struct fixture *f = *state;
+    json_t *report = load_data("ip_report.json");
+    json_t *suspicious = load_data("suspicious_info_v2.json");
+    struct cg_ip_extra extra = {
+        .suspicious = suspicious,
+        .malicious_error = "Criminal IP server error (HTTP 500) | retry"};
+    const char *note;
+
+    assert_non_null(report);
+    assert_int_equal(cg_map_ip_deep(&f->bundle, "1.1.1.1", report, &extra,
+                                    &f->opts, &f->summary, NULL),
+                     CG_OK);
+    /* The report is mapped in full without the failed extra. */
+    assert_non_null(get(f, ID_AS8075));
+    assert_non_null(get(f, ID_IND_1111));
+    assert_int_equal(f->summary.score, 75);
+    assert_non_null(strstr(f->summary.flags, "deep-incomplete"));
+    assert_non_null(strstr(f->summary.flags, "abuse-record"));
+    note = text_of(get(f, ID_NOTE_1111), "content");
+    assert_non_null(strstr(note, "| malicious-info | not fetched: Criminal IP "
+                                 "server error (HTTP 500) \\| retry |"));
+    assert_non_null(strstr(note, "| suspicious-info | abuse records: 2;"));
+    /* The report has IDS rows of its own, so the extras add no IDS table. */
+    assert_null(strstr(note, "IDS signals (suspicious-info)"));
+    finish(f, "deep-failed-extra");
+    json_decref(report);
+    json_decref(suspicious);
+}
+
+static void test_ip_deep_rule(void **state)
+{
+    struct fixture *f = *state;
+    json_t *abuse = parse("{\"abuse_record_count\":3}");
+    json_t *clean = parse("{\"is_malicious\":false,\"can_remote_access\":true,"
+                          "\"is_vpn\":true}");
+    json_t *verdict = parse("{\"is_malicious\":\"true\"}");
+    struct cg_ip_extra with_abuse = {.suspicious = abuse};
+    struct cg_ip_extra with_clean = {.malicious = clean};
+    struct cg_ip_extra with_verdict = {.malicious = verdict};
+    static const char dangerous_in[] =
+        "{\"score\":{\"inbound\":\"Dangerous\",\"outbound\":\"Low\"}}";
+    char id[CG_STIX_ID_SIZE];
+
+    /* Abuse records are behaviour for a Dangerous inbound score. */
+    assert_int_equal(map_deep(f, dangerous_in, &with_abuse), CG_OK);
+    assert_true(f->summary.malicious);
+    assert_int_equal(
+        cg_stix_id_indicator("[ipv4-addr:value = '198.51.100.10']", id), CG_OK);
+    assert_non_null(get(f, id));
+    assert_non_null(strstr(text_of(get(f, id), "description"),
+                           "inbound score Dangerous with observed behaviour "
+                           "(0 IDS alerts, 0 honeypot hits, 0 scanning "
+                           "records, 3 abuse records)"));
+    finish(f, "deep-rule-abuse");
+    /* Remote access and a VPN flag alone are not malicious. */
+    assert_int_equal(map_deep(f, dangerous_in, &with_clean), CG_OK);
+    assert_false(f->summary.malicious);
+    assert_true(has_label(deep_subject(f), "remote-access"));
+    assert_true(has_label(deep_subject(f), "vpn"));
+    assert_int_equal(count_type(f, "indicator"), 0);
+    /* Criminal IP's own verdict is enough, whatever the scores. */
+    assert_int_equal(map_deep(f, quiet_report, &with_verdict), CG_OK);
+    assert_true(f->summary.malicious);
+    assert_int_equal(count_type(f, "indicator"), 1);
+    finish(f, "deep-rule-verdict");
+    json_decref(abuse);
+    json_decref(clean);
+    json_decref(verdict);
+}
+
+static void test_ip_deep_hostile_extras(void **state)
+{
+    struct fixture *f = *state;
+    json_t *malicious =
+        parse("{\"is_malicious\":null,\"can_remote_access\":\"maybe\","
+              "\"remote_port\":{\"count\":\"x\",\"data\":[null,1,{}]},"
+              "\"current_opened_port\":{\"data\":[{\"port\":\"22\","
+              "\"has_vulnerability\":\"yes\",\"product_name\":\"a|b`c\"}]},"
+              "\"scanning_record\":{\"count\":-5},\"ids\":[],"
+              "\"ip_category\":{\"data\":[{\"type\":null}]}}");
+    json_t *suspicious = json_string("not an object");
+    struct cg_ip_extra extra = {.malicious = malicious,
+                                .suspicious = suspicious};
+
+    assert_int_equal(map_deep(f, quiet_report, &extra), CG_OK);
+    assert_false(f->summary.malicious);
+    assert_false(has_label(deep_subject(f), "remote-access"));
+    assert_false(has_label(deep_subject(f), "scanning"));
+    /* A body that is not an object counts as missing. */
+    assert_non_null(strstr(f->summary.flags, "deep-incomplete"));
+    assert_non_null(strstr(deep_note(f), "| suspicious-info | not fetched: "
+                                         "the body is not a JSON object |"));
+    finish(f, "deep-hostile");
+    json_decref(malicious);
+    json_decref(suspicious);
+}
+
+static void test_ip_deep_without_extras(void **state)
+{
+    struct fixture *f = *state;
+    json_t *report = load_data("ip_report.json");
+    struct cg_bundle plain;
+    char *a;
+    char *b;
+
+    assert_non_null(report);
+    assert_int_equal(cg_map_ip_deep(&f->bundle, "1.1.1.1", report, NULL,
+                                    &f->opts, &f->summary, NULL),
+                     CG_OK);
+    cg_bundle_init(&plain);
+    assert_int_equal(
+        cg_map_ip_report(&plain, "1.1.1.1", report, &f->opts, NULL, NULL),
+        CG_OK);
+    cg_bundle_sort(&f->bundle);
+    cg_bundle_sort(&plain);
+    a = json_dumps(f->bundle.objects, JSON_SORT_KEYS);
+    b = json_dumps(plain.objects, JSON_SORT_KEYS);
+    assert_string_equal(a, b);
+    assert_null(strstr(a, "Deep lookups"));
+    free(a);
+    free(b);
+    cg_bundle_release(&plain);
+    json_decref(report);
+}
+
 static void test_no_data(void **state)
 {
     struct fixture *f = *state;
@@ -993,6 +1233,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ip_v6_and_origin, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ip_exploit_db, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ip_shared_samples, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ip_deep_samples, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ip_deep_representative, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ip_deep_failed_extra, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ip_deep_rule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ip_deep_hostile_extras, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ip_deep_without_extras, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_no_data, setup, teardown),
     };
