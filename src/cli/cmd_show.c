@@ -6,76 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli/cli.h"
-#include "input/indicator.h"
+#include "cli/resolve.h"
 #include "stix/object.h"
 
 static const char show_usage[] =
     "usage: cipgraph show [--format text|json] VALUE\n"
     "\n"
-    "Shows an entity of the graph and its neighbours. VALUE is an IP, a\n"
-    "domain or a URL (normalised as enrich does), an AS number (AS15169), a\n"
-    "CVE id, a name (a country, a product), or a STIX id.\n";
-
-static const char *observable_type(enum cg_kind kind)
-{
-    switch (kind) {
-    case CG_KIND_IPV4:
-        return "ipv4-addr";
-    case CG_KIND_IPV6:
-        return "ipv6-addr";
-    case CG_KIND_DOMAIN:
-        return "domain-name";
-    case CG_KIND_URL:
-        return "url";
-    default:
-        return NULL;
-    }
-}
-
-/* Finds the id of VALUE, trying the forms listed in the usage text. */
-static enum cg_err resolve(struct cg_store *store, const char *value,
-                           char id[CG_STIX_ID_SIZE], struct cg_error *err)
-{
-    struct cg_parse_opts parse = {.allow_private = true};
-    struct cg_indicator ind;
-    enum cg_err rc;
-    char upper[64];
-
-    memset(&ind, 0, sizeof(ind));
-    if (strstr(value, "--")) {
-        json_t *obj = NULL;
-
-        rc = cg_store_get_object(store, value, &obj, err);
-        json_decref(obj);
-        if (rc == CG_OK)
-            snprintf(id, CG_STIX_ID_SIZE, "%s", value);
-        return rc;
-    }
-    rc = cg_indicator_parse(value, strlen(value), &parse, &ind, NULL);
-    if (rc == CG_OK && observable_type(ind.kind)) {
-        rc =
-            cg_store_find(store, ind.value, observable_type(ind.kind), id, err);
-        cg_indicator_release(&ind);
-        return rc;
-    }
-    cg_indicator_release(&ind);
-    if ((strncasecmp(value, "cve-", 4) == 0 ||
-         strncasecmp(value, "as", 2) == 0) &&
-        strlen(value) < sizeof(upper)) {
-        size_t i;
-
-        for (i = 0; value[i]; i++)
-            upper[i] = (char)(value[i] >= 'a' && value[i] <= 'z' ? value[i] - 32
-                                                                 : value[i]);
-        upper[i] = '\0';
-        if (cg_store_find(store, upper, NULL, id, NULL) == CG_OK)
-            return CG_OK;
-    }
-    return cg_store_find(store, value, NULL, id, err);
-}
+    "Shows an entity of the graph and its neighbours.\n\n" CLI_RESOLVE_FORMS;
 
 static void print_list(const char *title, const json_t *list)
 {
@@ -189,7 +128,7 @@ int cmd_show(int argc, char **argv, const struct cli_global *global)
     store = cli_open_store(global);
     if (!store)
         return CG_EXIT_FAILED;
-    if (resolve(store, argv[optind], id, &err) != CG_OK ||
+    if (cli_resolve(store, argv[optind], id, &err) != CG_OK ||
         cg_store_get_object(store, id, &obj, &err) != CG_OK) {
         cli_error("%s", cg_error_text(&err));
         goto out;

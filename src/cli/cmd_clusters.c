@@ -1,0 +1,215 @@
+/*
+ * `cipgraph clusters`: probable phishing and malware campaigns, found as
+ * malicious observables that share infrastructure, printed as a table,
+ * JSON or a STIX bundle, and stored in the graph as groupings.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "graph/cluster.h"
+
+static const char clusters_usage[] =
+    "usage: cipgraph clusters [--min-size N] [--max-shared N]\n"
+    "                         [--format table|json|stix] [--output FILE]\n"
+    "\n"
+    "Groups the graph's malicious and phishing observables (domains, URLs\n"
+    "and IPs) into probable campaigns when they share a registered domain,\n"
+    "a certificate, a resolving IP, an AS with the same registrar and\n"
+    "creation week, a favicon hash, a /24 or /48 block or a JARM\n"
+    "fingerprint. Each campaign is stored in the graph as a STIX grouping\n"
+    "(context suspicious-activity) that replaces the previous run's.\n"
+    "\n"
+    "  --min-size N    smallest campaign reported, in members (default 2)\n"
+    "  --max-shared N  ignore a value shared by more than N observables as\n"
+    "                  shared infrastructure such as a CDN address\n"
+    "                  (default 1000; 0 for no limit)\n"
+    "  --format FMT    table (default), json, or stix: a bundle with the\n"
+    "                  groupings and every object they refer to\n"
+    "  --output FILE   write to FILE instead of standard output\n";
+
+/* Members listed under each cluster in the table. */
+#define CG_TABLE_MEMBERS 10
+
+struct clusters_args {
+    struct cg_cluster_opts opts;
+    const char *format;
+    const char *output;
+};
+
+static int parse_args(int argc, char **argv, struct clusters_args *a)
+{
+    static const struct option options[] = {
+        {"min-size", required_argument, NULL, 'm'},
+        {"max-shared", required_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    long long value;
+    int opt;
+
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "f:o:h", options, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(clusters_usage, stdout);
+            return -1;
+        } else if (opt == 'm' && cli_parse_count(optarg, 1000000000, &value) &&
+                   value >= 2) {
+            a->opts.min_size = (long)value;
+        } else if (opt == 's' && cli_parse_count(optarg, 1000000000, &value)) {
+            a->opts.max_shared = (long)value;
+        } else if (opt == 'f' && (strcmp(optarg, "table") == 0 ||
+                                  strcmp(optarg, "json") == 0 ||
+                                  strcmp(optarg, "stix") == 0)) {
+            a->format = optarg;
+        } else if (opt == 'o') {
+            a->output = optarg;
+        } else {
+            cli_error("invalid option or value (--min-size needs 2 or more); "
+                      "run 'cipgraph help clusters'");
+            return CG_EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        cli_error("unexpected argument '%s'; run 'cipgraph help clusters'",
+                  argv[optind]);
+        return CG_EXIT_USAGE;
+    }
+    return CG_EXIT_OK;
+}
+
+static void print_table(const struct cg_cluster_set *set, FILE *out)
+{
+    fprintf(out, "%-46s %6s %5s  %s\n", "cluster", "size", "conf",
+            "evidence (kind value, members)");
+    for (size_t i = 0; i < set->count; i++) {
+        const struct cg_cluster *cl = &set->clusters[i];
+
+        fprintf(out, "%-46s %6zu %4d%%  ", cl->id, cl->n_members,
+                cl->confidence);
+        for (size_t j = 0; j < cl->n_evidence && j < 4; j++)
+            fprintf(out, "%s%s %.60s (%ld)", j ? "; " : "",
+                    cg_cluster_key_name(cl->evidence[j].kind),
+                    cl->evidence[j].value, cl->evidence[j].members);
+        if (cl->n_evidence > 4)
+            fprintf(out, "; +%zu more", cl->n_evidence - 4);
+        fputc('\n', out);
+        for (size_t j = 0; j < cl->n_members && j < CG_TABLE_MEMBERS; j++)
+            fprintf(out, "    %-12s %s\n", cl->members[j].type,
+                    cl->members[j].value);
+        if (cl->n_members > CG_TABLE_MEMBERS)
+            fprintf(out, "    ... and %zu more\n",
+                    cl->n_members - CG_TABLE_MEMBERS);
+    }
+}
+
+/* Writes {"candidates", "clusters", "shared_values_ignored"} one cluster
+ * at a time, so that memory does not grow with the output. */
+static int print_json(const struct cg_cluster_set *set, FILE *out)
+{
+    int failed = fprintf(out, "{\n  \"candidates\": %ld,\n  \"clusters\": [",
+                         set->candidates) < 0;
+
+    for (size_t i = 0; !failed && i < set->count; i++) {
+        json_t *cluster = cg_cluster_to_json(&set->clusters[i]);
+
+        failed = !cluster || fputs(i ? ",\n    " : "\n    ", out) == EOF ||
+                 json_dumpf(cluster, out, JSON_INDENT(2) | JSON_SORT_KEYS);
+        json_decref(cluster);
+    }
+    if (!failed)
+        failed = fprintf(out, "%s],\n  \"shared_values_ignored\": %ld\n}\n",
+                         set->count ? "\n  " : "", set->shared_ignored) < 0;
+    if (failed) {
+        cli_error("writing the clusters failed");
+        return CG_EXIT_FAILED;
+    }
+    return CG_EXIT_OK;
+}
+
+/* The stored groupings with everything they refer to, as one bundle. */
+static int print_stix(struct cg_store *store, const struct cg_cluster_set *set,
+                      FILE *out)
+{
+    const char **ids = calloc(set->count ? set->count : 1, sizeof(*ids));
+    struct cg_export_filter filter = {.min_score = -1};
+    struct cg_error err;
+    int status = CG_EXIT_OK;
+
+    if (!ids) {
+        cli_error("out of memory");
+        return CG_EXIT_FAILED;
+    }
+    for (size_t i = 0; i < set->count; i++)
+        ids[i] = set->clusters[i].id;
+    filter.ids = ids;
+    filter.n_ids = set->count;
+    if (cg_store_export_select(store, &filter, false, out, NULL, &err) !=
+        CG_OK) {
+        cli_error("%s", cg_error_text(&err));
+        status = CG_EXIT_FAILED;
+    }
+    free(ids);
+    return status;
+}
+
+static int run_clusters(struct cg_store *store, const struct clusters_args *a,
+                        FILE *out)
+{
+    struct cg_cluster_set *set = NULL;
+    struct cg_error err;
+    int status = CG_EXIT_OK;
+
+    if (cg_cluster_find(store, &a->opts, &set, &err) != CG_OK ||
+        cg_cluster_store(store, set, &err) != CG_OK) {
+        cli_error("clustering failed: %s", cg_error_text(&err));
+        cg_cluster_set_free(set);
+        return CG_EXIT_FAILED;
+    }
+    if (strcmp(a->format, "json") == 0)
+        status = print_json(set, out);
+    else if (strcmp(a->format, "stix") == 0)
+        status = print_stix(store, set, out);
+    else
+        print_table(set, out);
+    fprintf(stderr,
+            "cipgraph: %zu clusters of %ld or more from %ld malicious "
+            "observables; %ld shared values ignored as infrastructure\n",
+            set->count, a->opts.min_size, set->candidates, set->shared_ignored);
+    cg_cluster_set_free(set);
+    return status;
+}
+
+int cmd_clusters(int argc, char **argv, const struct cli_global *global)
+{
+    struct clusters_args args = {.format = "table"};
+    struct cg_store *store;
+    FILE *out = stdout;
+    int status;
+
+    cg_cluster_opts_init(&args.opts);
+    status = parse_args(argc, argv, &args);
+    if (status != CG_EXIT_OK)
+        return status < 0 ? CG_EXIT_OK : status;
+    store = cli_open_store(global);
+    if (!store)
+        return CG_EXIT_FAILED;
+    if (args.output && !(out = fopen(args.output, "w"))) {
+        cli_error("cannot write '%s': %s", args.output, strerror(errno));
+        cg_store_close(store);
+        return CG_EXIT_FAILED;
+    }
+    status = run_clusters(store, &args, out);
+    if (args.output && fclose(out) != 0 && status == CG_EXIT_OK) {
+        cli_error("writing '%s' failed: %s", args.output, strerror(errno));
+        status = CG_EXIT_FAILED;
+    }
+    cg_store_close(store);
+    return status;
+}

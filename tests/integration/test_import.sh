@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# `cipgraph import`: an export imported into an empty graph exports byte
+# for byte the same; invalid objects, a duplicate id, a relationship whose
+# end arrives in a later import, a reference to a missing author and a
+# truncated file are each reported once while the valid rest is kept;
+# JSON Lines and standard input work.
+source "$(dirname "$0")/lib.sh"
+export CIPGRAPH_NOW=2026-12-01T00:00:00Z
+make_bundle() { python3 "$CG_SOURCE_DIR/tests/data/import/make_bundle.py" "$@"; }
+count_type() { # FILE TYPE: objects of TYPE in a bundle
+    json_get "$1" "sum(o['type'] == '$2' for o in d['objects'])"
+}
+
+note "round trip: enrich, export, import into an empty graph, export again"
+start_sim
+ips=$(awk -F, 'FNR > 1 && $1 ~ /^[0-9.]+$/ { print $1; if (++n == 2) exit }' \
+    "$DATA_DIR"/c2-daily-feed/*.csv)
+urls=$(awk '/^http/ { print; if (++n == 2) exit }' "$DATA_DIR/openphish-feed.txt")
+# shellcheck disable=SC2086
+"$CIPGRAPH" enrich --quiet --poll-interval 100ms $ips $urls >/dev/null
+stop_sim
+"$CIPGRAPH" export --output "$WORK/first.json"
+CIPGRAPH_DB="$WORK/copy.db" "$CIPGRAPH" import --quiet "$WORK/first.json"
+CIPGRAPH_DB="$WORK/copy.db" "$CIPGRAPH" export --output "$WORK/second.json"
+cmp "$WORK/first.json" "$WORK/second.json" || fail "round trip changed the export"
+[[ $(json_get "$WORK/first.json" 'len(d["objects"])') -gt 20 ]] ||
+    fail "the enriched graph is unexpectedly small"
+validate "$WORK/first.json"
+
+note "importing the same file again merges and changes nothing"
+CIPGRAPH_DB="$WORK/copy.db" "$CIPGRAPH" import "$WORK/first.json" 2>"$WORK/again.err"
+grep -q "0 new" "$WORK/again.err" || fail "a repeat import inserted objects"
+CIPGRAPH_DB="$WORK/copy.db" "$CIPGRAPH" export --output "$WORK/third.json"
+cmp -s "$WORK/first.json" "$WORK/third.json" || fail "a repeat import changed the graph"
+
+note "problems are reported once each and the valid rest is kept"
+export CIPGRAPH_DB="$WORK/problems.db"
+make_bundle problems >"$WORK/problems.json"
+expect_exit 1 "$CIPGRAPH" import "$WORK/problems.json" 2>"$WORK/problems.err"
+cat "$WORK/problems.err"
+bad_ip=$(json_get "$WORK/problems.json" '[o["id"] for o in d["objects"] if o.get("value") == "203.0.113.999"][0]')
+[[ $(grep -c "$bad_ip" "$WORK/problems.err") -eq 1 ]] || fail "invalid address not reported once"
+grep -q "$bad_ip.*not an IPv4 address" "$WORK/problems.err" || fail "invalid address reason"
+[[ $(grep -c "missing pattern" "$WORK/problems.err") -eq 1 ]] || fail "missing pattern not reported once"
+[[ $(grep -c "target_ref is not a STIX id" "$WORK/problems.err") -eq 1 ]] || fail "bad reference not reported once"
+[[ $(grep -c "note: duplicate id" "$WORK/problems.err") -eq 1 ]] || fail "duplicate not noted once"
+grep -q "8 valid (6 new, 1 merged, 1 relationships waiting for an end), 3 invalid, 1 duplicate" "$WORK/problems.err" ||
+    fail "summary counts are wrong"
+grep -q "waiting for an end: 1 " "$WORK/problems.err" || fail "pending relationship not counted"
+grep -q "references to objects not in the graph: 1" "$WORK/problems.err" ||
+    fail "missing author not counted"
+
+note "the export leaves out what is missing and still validates"
+"$CIPGRAPH" export --output "$WORK/partial.json"
+[[ $(count_type "$WORK/partial.json" relationship) -eq 1 ]] || fail "pending relationship exported"
+json_get "$WORK/partial.json" '[o for o in d["objects"] if o["type"] == "domain-name" and o["value"] == "evil.example"][0]["x_opencti_labels"]' \
+    | grep -q seen-twice || fail "duplicate was not merged"
+json_get "$WORK/partial.json" '[o for o in d["objects"] if o["type"] == "indicator"][0].get("created_by_ref")' \
+    | grep -qx None || fail "dangling created_by_ref was exported"
+validate "$WORK/partial.json"
+
+note "a later import brings the missing end and author"
+make_bundle late >"$WORK/late.json"
+"$CIPGRAPH" import "$WORK/late.json" 2>"$WORK/late.err"
+grep -q "waiting for an end: 0 (1 stored" "$WORK/late.err" || fail "pending relationship not resolved"
+grep -q "references to objects not in the graph: 0" "$WORK/late.err" || fail "author not resolved"
+"$CIPGRAPH" export --output "$WORK/complete.json"
+[[ $(count_type "$WORK/complete.json" relationship) -eq 2 ]] || fail "resolved relationship missing"
+json_get "$WORK/complete.json" '[o for o in d["objects"] if o["type"] == "indicator"][0]["created_by_ref"]' \
+    | grep -q '^identity--' || fail "author reference not restored"
+validate "$WORK/complete.json"
+
+note "a truncated file keeps every object before the cut"
+export CIPGRAPH_DB="$WORK/truncated.db"
+size=$(stat -c %s "$WORK/first.json")
+head -c $((size / 2)) "$WORK/first.json" >"$WORK/cut.json"
+expect_exit 1 "$CIPGRAPH" import "$WORK/cut.json" 2>"$WORK/cut.err"
+[[ $(grep -c "truncated" "$WORK/cut.err") -eq 1 ]] || fail "truncation not reported once"
+complete=$(python3 -c 'import sys
+text = open(sys.argv[1]).read()
+print(sum(1 for line in text.splitlines() if line.startswith("{\"") and line.rstrip(",").endswith("}")))' "$WORK/cut.json")
+"$CIPGRAPH" export --format jsonl --output "$WORK/cut.jsonl"
+[[ $(wc -l <"$WORK/cut.jsonl") -eq $complete ]] ||
+    fail "expected $complete objects before the cut, got $(wc -l <"$WORK/cut.jsonl")"
+
+note "JSON Lines from standard input"
+export CIPGRAPH_DB="$WORK/jsonl.db"
+CIPGRAPH_DB="$WORK/copy.db" "$CIPGRAPH" export --format jsonl --output "$WORK/all.jsonl"
+"$CIPGRAPH" import --quiet - <"$WORK/all.jsonl"
+"$CIPGRAPH" export --output "$WORK/from-jsonl.json"
+cmp "$WORK/first.json" "$WORK/from-jsonl.json" || fail "JSON Lines import differs"
+
+note "not JSON, a missing file and bad options"
+printf 'hello\n' >"$WORK/text.txt"
+expect_exit 1 "$CIPGRAPH" import "$WORK/text.txt"
+expect_exit 1 "$CIPGRAPH" import "$WORK/no-such-file.json"
+expect_exit 2 "$CIPGRAPH" import
+expect_exit 2 "$CIPGRAPH" import --batch 0 "$WORK/first.json"
+echo "PASS"
