@@ -65,6 +65,14 @@ validator=../shared/tools/stix-validate
 if [[ -n "${DEMO_VALIDATE:-}" && -x "$validator" ]]; then
     python3 tests/tools/stix_check.py "$validator" "$bundle" | tail -n 1
 fi
+echo
+echo "Triage: the ten indicators to act on first, and why"
+"$cipgraph" --db "$db" triage --limit 10
+echo
+echo "Probable campaigns on shared infrastructure"
+"$cipgraph" --db "$db" clusters --min-size 3 | head -n 15
+echo
 echo "Try: $cipgraph --db $db show 150.136.90.238"
+echo "     $cipgraph --db $db pivot 150.136.90.238 --via asn"
 # Exit 1 only means some values failed; the demo itself worked.
 [[ $status -le 1 ]] || exit "$status"
