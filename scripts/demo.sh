@@ -70,7 +70,11 @@ echo "Triage: the ten indicators to act on first, and why"
 "$cipgraph" --db "$db" triage --limit 10
 echo
 echo "Probable campaigns on shared infrastructure"
-"$cipgraph" --db "$db" clusters --min-size 3 | head -n 15
+# Only the first lines are shown; the whole list goes to a file first so
+# that cutting it short cannot end cipgraph with SIGPIPE under pipefail.
+"$cipgraph" --db "$db" clusters --min-size 3 --output "$db.clusters.txt"
+head -n 15 "$db.clusters.txt"
+rm -f "$db.clusters.txt"
 echo
 echo "Try: $cipgraph --db $db show 150.136.90.238"
 echo "     $cipgraph --db $db pivot 150.136.90.238 --via asn"

@@ -33,6 +33,21 @@ bool cli_parse_global(int *argc, char **argv, struct cli_global *global);
 /* Opens the database at global->db_path, printing an error on failure. */
 struct cg_store *cli_open_store(const struct cli_global *global);
 
+/*
+ * Same as cli_open_store for the commands that read the graph: a missing
+ * database file is an error instead of a new empty graph.
+ */
+struct cg_store *cli_open_graph(const struct cli_global *global);
+
+/*
+ * Opens path for writing an output, after checking that it is neither the
+ * graph database (or its WAL and journal files) nor one of the n_inputs
+ * input files, which opening would truncate. Prints an error and returns
+ * NULL on failure.
+ */
+FILE *cli_open_output(const struct cli_global *global, const char *path,
+                      const char *const *inputs, size_t n_inputs);
+
 /* Prints "cipgraph: error: ..." to stderr. */
 void cli_error(const char *fmt, ...) CG_PRINTF(1, 2);
 

@@ -471,9 +471,10 @@ static long count_values(const char *path)
         return -1;
     if (cg_reader_open(path, &reader, NULL) != CG_OK)
         return -1;
+    cg_reader_set_stop(reader, &stop_requested);
     while ((rc = cg_reader_next(reader, &value, &len, &line, NULL)) !=
            CG_ERR_NOT_FOUND) {
-        if (rc == CG_ERR_IO)
+        if (rc == CG_ERR_IO || rc == CG_ERR_INTERRUPTED)
             break;
         count++;
     }
@@ -509,6 +510,7 @@ static enum cg_err feed_file(const char *path, struct cg_engine *engine,
 
     if (rc != CG_OK)
         return rc;
+    cg_reader_set_stop(reader, &stop_requested);
     while (rc == CG_OK) {
         struct cg_error read_err;
 
@@ -555,7 +557,7 @@ static const char *run_status(const struct cg_engine_stats *stats,
         return "credits-exhausted";
     if (stats->stop_reason == CG_ERR_BUDGET)
         return "budget";
-    if (stats->stop_reason == CG_ERR_INTERRUPTED)
+    if (stats->stop_reason == CG_ERR_INTERRUPTED || rc == CG_ERR_INTERRUPTED)
         return "interrupted";
     if (rc != CG_OK)
         return "failed";
@@ -570,7 +572,7 @@ static int exit_code(const struct cg_engine_stats *stats, enum cg_err rc)
         stats->stop_reason == CG_ERR_BUDGET)
         return CG_EXIT_CREDITS;
     if (rc != CG_OK || stats->failed > 0 || stats->invalid > 0 ||
-        stats->not_done > 0)
+        stats->not_done > 0 || stats->stop_reason == CG_ERR_INTERRUPTED)
         return CG_EXIT_FAILED;
     return CG_EXIT_OK;
 }
@@ -638,10 +640,18 @@ static int run(struct enrich_cli *cli, struct cg_store *store)
         return CG_EXIT_FAILED;
     }
     rc = feed(cli, engine, &err);
-    if (rc == CG_OK || rc == CG_ERR_INTERRUPTED)
+    if (rc == CG_ERR_INTERRUPTED) {
+        /* The signal came while reading the input: the values already read
+         * finish, and the rest is left for --resume. */
+        cg_log_warn("enrich", "interrupted while reading the input; run "
+                              "again with --resume to continue");
+        if (cg_engine_finish(engine, &err) == CG_OK)
+            rc = CG_ERR_INTERRUPTED;
+    } else if (rc == CG_OK) {
         rc = cg_engine_finish(engine, &err);
-    else if (cg_engine_finish(engine, NULL) != CG_OK)
+    } else if (cg_engine_finish(engine, NULL) != CG_OK) {
         cg_log_debug("enrich", "the run had already stopped");
+    }
     stats = cg_engine_stats(engine);
     if (cli->progress_tty && !cli->quiet)
         fputs("\r\033[K", stderr);
@@ -679,6 +689,28 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Checks that every --input file can be read before a run is recorded. */
+static int check_inputs(const struct enrich_cli *cli)
+{
+    for (int i = 0; i < cli->input_count; i++) {
+        const char *path = cli->inputs[i];
+        struct stat st;
+
+        if (strcmp(path, "-") == 0)
+            continue;
+        if (stat(path, &st) != 0 || access(path, R_OK) != 0) {
+            cli_error("cannot read --input '%s': %s", path, strerror(errno));
+            return CG_EXIT_USAGE;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            cli_error("cannot read --input '%s': it is a folder, not a file",
+                      path);
+            return CG_EXIT_USAGE;
+        }
+    }
+    return CG_EXIT_OK;
+}
+
 int cmd_enrich(int argc, char **argv, const struct cli_global *global)
 {
     struct enrich_cli cli;
@@ -703,6 +735,17 @@ int cmd_enrich(int argc, char **argv, const struct cli_global *global)
         status = CG_EXIT_USAGE;
         goto out;
     }
+    status = check_inputs(&cli);
+    if (status)
+        goto out;
+    if (cli.output_path) {
+        cli.out = cli_open_output(global, cli.output_path, cli.inputs,
+                                  (size_t)cli.input_count);
+        if (!cli.out) {
+            status = CG_EXIT_FAILED;
+            goto out;
+        }
+    }
     store = cli_open_store(global);
     if (!store) {
         status = CG_EXIT_FAILED;
@@ -711,19 +754,10 @@ int cmd_enrich(int argc, char **argv, const struct cli_global *global)
     status = open_run(&cli, store, &keep);
     if (status)
         goto out;
-    if (cli.output_path) {
-        cli.out = fopen(cli.output_path, "w");
-        if (!cli.out) {
-            cli_error("cannot write '%s': %s", cli.output_path,
-                      strerror(errno));
-            status = CG_EXIT_FAILED;
-            goto out;
-        }
-    }
     cli.progress_tty = isatty(STDERR_FILENO);
     cli.last_plain_ms = cg_clock_ms();
-    cli.total = count_inputs(&cli);
     install_signals();
+    cli.total = count_inputs(&cli);
     status = run(&cli, store);
     if (cli.output_path && fclose(cli.out) != 0) {
         cli_error("writing '%s' failed: %s", cli.output_path, strerror(errno));

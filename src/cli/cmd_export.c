@@ -194,11 +194,11 @@ int cmd_export(int argc, char **argv, const struct cli_global *global)
 
     if (status != CG_EXIT_OK)
         return status < 0 ? CG_EXIT_OK : status;
-    store = cli_open_store(global);
+    store = cli_open_graph(global);
     if (!store)
         return CG_EXIT_FAILED;
-    if (args.output && !(out = fopen(args.output, "w"))) {
-        cli_error("cannot write '%s': %s", args.output, strerror(errno));
+    if (args.output &&
+        !(out = cli_open_output(global, args.output, NULL, 0))) {
         cg_store_close(store);
         return CG_EXIT_FAILED;
     }

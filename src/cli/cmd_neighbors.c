@@ -77,15 +77,14 @@ static int parse_args(int argc, char **argv, struct neighbors_args *a)
 }
 
 /* Writes the bundle to path, or to stdout when path is NULL. */
-static bool write_bundle(const struct cg_bundle *bundle, const char *path)
+static bool write_bundle(const struct cli_global *global,
+                         const struct cg_bundle *bundle, const char *path)
 {
-    FILE *out = path ? fopen(path, "w") : stdout;
+    FILE *out = path ? cli_open_output(global, path, NULL, 0) : stdout;
     bool ok;
 
-    if (!out) {
-        cli_error("cannot write '%s': %s", path, strerror(errno));
+    if (!out)
         return false;
-    }
     ok = cg_bundle_write(bundle, out) == CG_OK;
     if (path && fclose(out) != 0)
         ok = false;
@@ -108,7 +107,7 @@ int cmd_neighbors(int argc, char **argv, const struct cli_global *global)
     if (status >= 0)
         return status;
     status = CG_EXIT_FAILED;
-    store = cli_open_store(global);
+    store = cli_open_graph(global);
     if (!store)
         return status;
     cg_bundle_init(&bundle);
@@ -124,7 +123,7 @@ int cmd_neighbors(int argc, char **argv, const struct cli_global *global)
                     "%d relationships per object; lower --depth or raise "
                     "--limit",
                     argv[optind], a.limit, CG_WALK_MAX_DEGREE);
-    if (write_bundle(&bundle, a.output))
+    if (write_bundle(global, &bundle, a.output))
         status = CG_EXIT_OK;
 out:
     cg_bundle_release(&bundle);

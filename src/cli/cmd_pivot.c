@@ -215,7 +215,7 @@ int cmd_pivot(int argc, char **argv, const struct cli_global *global)
     if (status >= 0)
         return status;
     status = CG_EXIT_FAILED;
-    store = cli_open_store(global);
+    store = cli_open_graph(global);
     if (!store)
         return status;
     if (cli_resolve(store, a.value, id, &err) != CG_OK ||

@@ -140,7 +140,7 @@ int cmd_shared(int argc, char **argv, const struct cli_global *global)
     if (status >= 0)
         return status;
     status = CG_EXIT_FAILED;
-    store = cli_open_store(global);
+    store = cli_open_graph(global);
     if (!store)
         return status;
     if (cli_resolve(store, argv[optind], id_a, &err) != CG_OK ||

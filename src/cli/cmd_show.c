@@ -125,7 +125,7 @@ int cmd_show(int argc, char **argv, const struct cli_global *global)
         cli_error("show needs exactly one VALUE; run 'cipgraph help show'");
         return CG_EXIT_USAGE;
     }
-    store = cli_open_store(global);
+    store = cli_open_graph(global);
     if (!store)
         return CG_EXIT_FAILED;
     if (cli_resolve(store, argv[optind], id, &err) != CG_OK ||

@@ -148,7 +148,7 @@ int cmd_triage(int argc, char **argv, const struct cli_global *global)
         cli_error("%s", cg_error_text(&err));
         return err.code == CG_ERR_NOMEM ? CG_EXIT_FAILED : CG_EXIT_USAGE;
     }
-    store = cli_open_store(global);
+    store = cli_open_graph(global);
     status = CG_EXIT_FAILED;
     if (!store)
         goto out;

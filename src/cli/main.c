@@ -2,10 +2,12 @@
  * cipgraph's entry point: global options and dispatch to the commands.
  */
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "core/log.h"
@@ -139,6 +141,59 @@ struct cg_store *cli_open_store(const struct cli_global *global)
         return NULL;
     }
     return store;
+}
+
+struct cg_store *cli_open_graph(const struct cli_global *global)
+{
+    struct stat st;
+
+    if (stat(global->db_path, &st) != 0 && errno == ENOENT) {
+        cli_error("no graph database at '%s'; build one with 'cipgraph "
+                  "enrich' or 'cipgraph import', or name it with --db",
+                  global->db_path);
+        return NULL;
+    }
+    return cli_open_store(global);
+}
+
+/* True when path and other name the same existing file. */
+static bool same_file(const char *path, const char *other)
+{
+    struct stat a, b;
+
+    return stat(path, &a) == 0 && stat(other, &b) == 0 &&
+           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+FILE *cli_open_output(const struct cli_global *global, const char *path,
+                      const char *const *inputs, size_t n_inputs)
+{
+    static const char *const db_files[] = {"", "-wal", "-shm", "-journal"};
+    char name[4096];
+    FILE *out;
+
+    for (size_t i = 0; i < CG_ARRAY_LEN(db_files); i++) {
+        snprintf(name, sizeof(name), "%s%s", global->db_path, db_files[i]);
+        if (same_file(path, name)) {
+            cli_error("cannot write the output to '%s': it is the graph "
+                      "database '%s'; choose another --output",
+                      path, global->db_path);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; i < n_inputs; i++) {
+        if (strcmp(inputs[i], "-") != 0 && same_file(path, inputs[i])) {
+            cli_error("cannot write the output to '%s': it is also an input "
+                      "file, which writing would empty; choose another "
+                      "--output",
+                      path);
+            return NULL;
+        }
+    }
+    out = fopen(path, "w");
+    if (!out)
+        cli_error("cannot write '%s': %s", path, strerror(errno));
+    return out;
 }
 
 bool cli_parse_duration_ms(const char *text, int64_t *ms)

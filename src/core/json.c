@@ -75,6 +75,9 @@ const char *cg_json_str(const json_t *obj, const char *key)
     if (!json_is_string(v))
         return NULL;
     s = json_string_value(v);
+    /* A string with a NUL byte would be read cut short: treat it as absent. */
+    if (s && strlen(s) != json_string_length(v))
+        return NULL;
     return s && *s ? s : NULL;
 }
 

@@ -38,6 +38,7 @@ struct cg_reader {
     bool overflow;  /* the current record is longer than the maximum */
     long next_line; /* 1-based line where the next record starts */
     bool at_start;  /* no record read yet, so a byte-order mark may come */
+    const volatile sig_atomic_t *stop; /* set by a signal handler, or NULL */
     enum reader_mode mode;
 };
 
@@ -188,6 +189,13 @@ static enum cg_err read_record(struct cg_reader *reader, bool csv)
     for (;;) {
         int c = getc(reader->file);
 
+        /* An endless line (/dev/zero) must still end on a signal. */
+        if (reader->stop && *reader->stop)
+            return CG_ERR_INTERRUPTED;
+        if (c == EOF && ferror(reader->file) && errno == EINTR) {
+            clearerr(reader->file);
+            continue;
+        }
         if (c == EOF) {
             if (ferror(reader->file))
                 return CG_ERR_IO;
@@ -369,6 +377,9 @@ enum cg_err cg_reader_next(struct cg_reader *reader, const char **value,
         if (rc == CG_ERR_IO)
             return cg_error_set(err, rc, "%s:%ld: read failed: %s",
                                 reader->name, start_line, strerror(errno));
+        if (rc == CG_ERR_INTERRUPTED)
+            return cg_error_set(err, rc, "%s:%ld: reading interrupted",
+                                reader->name, start_line);
         if (rc != CG_OK)
             return cg_error_set(err, rc, "%s:%ld: out of memory", reader->name,
                                 start_line);
@@ -388,4 +399,10 @@ enum cg_err cg_reader_next(struct cg_reader *reader, const char **value,
             return CG_OK;
         }
     }
+}
+
+void cg_reader_set_stop(struct cg_reader *reader,
+                        const volatile sig_atomic_t *stop)
+{
+    reader->stop = stop;
 }

@@ -7,6 +7,7 @@
 #ifndef CG_INPUT_READER_H
 #define CG_INPUT_READER_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "core/err.h"
@@ -42,8 +43,16 @@ enum cg_err cg_reader_from_stream(FILE *f, const char *name,
  * skipped. In a plain list, a '#' after whitespace starts a comment.
  */
 enum cg_err cg_reader_next(struct cg_reader *reader, const char **value,
-                           size_t *len, long *line, struct cg_error *err)
-    CG_WARN_UNUSED;
+                           size_t *len, long *line,
+                           struct cg_error *err) CG_WARN_UNUSED;
+
+/*
+ * Makes cg_reader_next return CG_ERR_INTERRUPTED once *stop is set, even
+ * in the middle of a line that never ends. A read interrupted by a signal
+ * is otherwise resumed.
+ */
+void cg_reader_set_stop(struct cg_reader *reader,
+                        const volatile sig_atomic_t *stop);
 
 /* Returns the input's name for messages: the path, or "-" for stdin. */
 const char *cg_reader_name(const struct cg_reader *reader);

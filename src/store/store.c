@@ -156,8 +156,13 @@ enum cg_err cg_store_open(const char *path, struct cg_store **out,
     if (rc == CG_OK)
         rc = cg_store__exec(store, schema_sql, err);
     if (rc != CG_OK) {
+        /* err->msg is both the reason and the target: copy it first. */
+        char reason[sizeof(err->msg)];
+
+        snprintf(reason, sizeof(reason), "%s",
+                 err && err->msg[0] ? err->msg : "schema error");
         cg_error_set(err, CG_ERR_DB, "cannot initialise database '%s': %s",
-                     path, err ? err->msg : "schema error");
+                     path, reason);
         goto fail;
     }
     *out = store;

@@ -93,4 +93,62 @@ start_sim --null-heavy --scan-polls 1
 expect_exit 0 "$CIPGRAPH" enrich "${fast[@]}" --format stix --output "$WORK/null.json" \
     150.136.90.238 13.55.48.44 https://login-app-mypaymentvault.com/ example.org
 validate "$WORK/null.json"
+
+note "a report without score words keeps the score an earlier one gave"
+rm -f "$CIPGRAPH_DB"
+start_sim
+expect_exit 0 "$CIPGRAPH" enrich "${fast[@]}" 150.136.90.238
+score_sql="SELECT json_extract(body, '$.x_opencti_score') FROM objects
+    WHERE type = 'ipv4-addr' AND name = '150.136.90.238'"
+known=$(sqlite3 "$CIPGRAPH_DB" "$score_sql")
+[[ $known -gt 0 ]] || fail "no score after the first report: '$known'"
+sim_config '{"null_heavy": true}'
+expect_exit 0 "$CIPGRAPH" enrich "${fast[@]}" --refresh 150.136.90.238
+[[ $(sqlite3 "$CIPGRAPH_DB" "$score_sql") -eq $known ]] ||
+    fail "a null-heavy report replaced the score $known with $(sqlite3 "$CIPGRAPH_DB" "$score_sql")"
+[[ $(sqlite3 "$CIPGRAPH_DB" "SELECT score FROM indicators WHERE value = '150.136.90.238'") -eq $known ]] ||
+    fail "a null-heavy report replaced the value's recorded score"
+
+note "an output path that is the database or an input is refused, and both stay"
+before=$(sqlite3 "$CIPGRAPH_DB" "SELECT count(*) FROM objects")
+expect_exit 1 "$CIPGRAPH" enrich "${fast[@]}" 8.8.8.8 --output "$CIPGRAPH_DB" 2>"$WORK/clobber.err"
+grep -q "it is the graph database" "$WORK/clobber.err" || fail "no message: $(cat "$WORK/clobber.err")"
+expect_exit 1 "$CIPGRAPH" export --output "$CIPGRAPH_DB" 2>/dev/null
+[[ $(sqlite3 "$CIPGRAPH_DB" "SELECT count(*) FROM objects") -eq $before ]] ||
+    fail "the database lost objects to an --output pointed at it"
+echo 9.9.9.9 >"$WORK/list.txt"
+expect_exit 1 "$CIPGRAPH" enrich "${fast[@]}" --input "$WORK/list.txt" --output "$WORK/list.txt"
+[[ $(cat "$WORK/list.txt") == 9.9.9.9 ]] || fail "the input file was overwritten"
+
+note "a missing input file is a usage error and records no run"
+runs=$(sqlite3 "$CIPGRAPH_DB" "SELECT count(*) FROM runs")
+expect_exit 2 "$CIPGRAPH" enrich "${fast[@]}" --input "$WORK/no-such-list.txt" 2>/dev/null
+[[ $(sqlite3 "$CIPGRAPH_DB" "SELECT count(*) FROM runs") -eq $runs ]] || fail "a run was recorded"
+
+note "the graph commands do not create a database that is not there"
+expect_exit 1 "$CIPGRAPH" --db "$WORK/none.db" triage 2>"$WORK/none.err"
+[[ ! -e "$WORK/none.db" ]] || fail "triage created an empty database"
+grep -q "no graph database at" "$WORK/none.err" || fail "no message: $(cat "$WORK/none.err")"
+
+note "a NUL byte makes the whole line invalid instead of cutting it"
+printf '8.8.4.4\0evil.com\n' | "$CIPGRAPH" enrich "${fast[@]}" --format json - >"$WORK/nul.jsonl" || true
+grep -q '"outcome":"invalid"' "$WORK/nul.jsonl" || fail "the line was not rejected: $(cat "$WORK/nul.jsonl")"
+grep -q 'U+0000' "$WORK/nul.jsonl" || fail "the reason does not name the NUL byte: $(cat "$WORK/nul.jsonl")"
+
+note "one SIGTERM stops a run reading an endless line"
+"$CIPGRAPH" enrich "${fast[@]}" --input /dev/zero >/dev/null 2>"$WORK/zero.err" &
+zero_pid=$!
+sleep 1
+kill -TERM "$zero_pid"
+for _ in $(seq 1 100); do
+    kill -0 "$zero_pid" 2>/dev/null || break
+    sleep 0.1
+done
+if kill -0 "$zero_pid" 2>/dev/null; then
+    kill -9 "$zero_pid"
+    fail "enrich --input /dev/zero ignored SIGTERM"
+fi
+zero_status=0
+wait "$zero_pid" || zero_status=$?
+[[ $zero_status -eq 1 ]] || fail "expected exit 1 after SIGTERM, got $zero_status"
 echo "PASS"
