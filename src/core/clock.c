@@ -14,7 +14,7 @@
 static int64_t pinned = -1;
 static pthread_once_t pin_once = PTHREAD_ONCE_INIT;
 
-/* Reads CIPGRAPH_NOW once, whichever thread asks first. */
+/* Reads CIPGRAPH_NOW once, on the first call from any thread. */
 static void read_pin(void)
 {
     const char *env = getenv("CIPGRAPH_NOW");

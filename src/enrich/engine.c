@@ -167,9 +167,13 @@ void cg_engine__stop(struct cg_engine *engine, enum cg_err reason,
         break;
     case CG_ERR_BUDGET:
         cg_log_warn("enrich",
-                    "the --max-credits budget of %lld is reached; making no "
-                    "more calls. Run again with --resume to continue",
-                    engine->opts.max_credits);
+                    "the --max-credits budget of %lld is reached, or what is "
+                    "left of it (%lld used) is less than the next value can "
+                    "cost (an IP 1 credit, 3 with --deep; a domain or URL up "
+                    "to 3); making no more calls. Run again with --resume "
+                    "to continue",
+                    engine->opts.max_credits,
+                    (long long)engine->stats.credits_used);
         break;
     case CG_ERR_API_KEY:
         cg_log_error("enrich", "%s; stopping the run", cg_error_text(detail));
@@ -195,19 +199,30 @@ void cg_engine__fatal(struct cg_engine *engine, const struct cg_error *err)
         engine->stats.stop_reason = err->code;
 }
 
-/* Refills the token bucket; capacity one call keeps calls evenly spaced. */
+/*
+ * Refills the token bucket. Its capacity is one call, which keeps calls
+ * evenly spaced, except while calls follow each other without a pause:
+ * then a call that started late (the loop was busy storing a value) keeps
+ * the lateness as credit, up to one more call, so that the run still
+ * averages the rate instead of losing every delay.
+ */
 static bool take_token(struct cg_engine *engine, int64_t now, int64_t *wait)
 {
     double rate = engine->stats.rate;
+    double capacity = 1;
 
     if (rate <= 0)
         return true;
+    if (engine->token_ms > 0 &&
+        (double)(now - engine->token_ms) * rate / 1000.0 <= 2)
+        capacity = 2;
     engine->tokens += (double)(now - engine->refill_ms) * rate / 1000.0;
     engine->refill_ms = now;
-    if (engine->tokens > 1)
-        engine->tokens = 1;
+    if (engine->tokens > capacity)
+        engine->tokens = capacity;
     if (engine->tokens >= 1) {
         engine->tokens -= 1;
+        engine->token_ms = now;
         return true;
     }
     *wait = (int64_t)((1 - engine->tokens) * 1000.0 / rate) + 1;
@@ -320,6 +335,25 @@ static int64_t start_due_calls(struct cg_engine *engine)
     return wait;
 }
 
+/* Calls per second since the run started, at least one. */
+static double observed_rate(const struct cg_engine *engine)
+{
+    int64_t elapsed = cg_clock_ms() - engine->start_ms;
+    double rate =
+        elapsed > 0 ? (double)engine->stats.api_calls * 1000.0 / (double)elapsed
+                    : 1;
+
+    return rate > 1 ? rate : 1;
+}
+
+static void rate_text(double rate, char *buf, size_t size)
+{
+    if (rate > 0)
+        snprintf(buf, size, "%.3g calls/s", rate);
+    else
+        snprintf(buf, size, "no limit");
+}
+
 /*
  * Lowers the pace when the API pushes back. A concurrency refusal sets
  * concurrency to 1 for the rest of the run. A 429 halves concurrency and
@@ -334,16 +368,21 @@ static void adapt_to_refusal(struct cg_engine *engine, const struct job *job,
     struct cg_engine_stats *stats = &engine->stats;
     int concurrency = stats->concurrency;
     double rate = stats->rate;
+    char before[32];
+    char after[32];
 
     engine->calls_since_change = 0;
     if (rc == CG_ERR_API_BUSY) {
         engine->pinned = true;
         stats->concurrency = 1;
     } else if (rc == CG_ERR_API_RATE && job->call_serial > engine->lowered_at) {
+        if (engine->base_rate <= 0)
+            engine->base_rate = engine->opts.rate > 0 ? engine->opts.rate
+                                                      : observed_rate(engine);
         stats->concurrency = concurrency > 1 ? concurrency / 2 : 1;
-        stats->rate = rate / 2;
-        if (stats->rate < engine->opts.rate / RATE_FLOOR_DIVISOR)
-            stats->rate = engine->opts.rate / RATE_FLOOR_DIVISOR;
+        stats->rate = (rate > 0 ? rate : engine->base_rate) / 2;
+        if (stats->rate < engine->base_rate / RATE_FLOOR_DIVISOR)
+            stats->rate = engine->base_rate / RATE_FLOOR_DIVISOR;
     } else {
         return;
     }
@@ -354,13 +393,15 @@ static void adapt_to_refusal(struct cg_engine *engine, const struct job *job,
     if (engine->lowering_logged)
         return;
     engine->lowering_logged = true;
+    rate_text(rate, before, sizeof(before));
+    rate_text(stats->rate, after, sizeof(after));
     cg_log_warn("enrich",
                 "Criminal IP %s; lowering concurrency from %d to %d and the "
-                "rate from %g to %g calls/s (0: no limit). Further changes "
-                "are counted in the summary, not logged",
+                "rate from %s to %s. Further changes are counted in the "
+                "summary, not logged",
                 rc == CG_ERR_API_BUSY ? "refused concurrent calls"
                                       : "answered 429 Too Many Requests",
-                concurrency, stats->concurrency, rate, stats->rate);
+                concurrency, stats->concurrency, before, after);
 }
 
 /*
@@ -380,9 +421,36 @@ static void recover_pace(struct cg_engine *engine)
     engine->calls_since_change = 0;
     if (!engine->pinned && stats->concurrency < engine->opts.concurrency)
         stats->concurrency++;
-    if (limit > 0 && stats->rate < limit)
+    if (limit <= 0 && stats->rate > 0) {
+        /* No --rate: back to no limit once the rate seen before is reached. */
+        stats->rate += engine->base_rate / 10;
+        if (stats->rate >= engine->base_rate)
+            stats->rate = 0;
+    } else if (limit > 0 && stats->rate < limit) {
         stats->rate =
             stats->rate + limit / 10 < limit ? stats->rate + limit / 10 : limit;
+    }
+}
+
+/*
+ * Starts the calls that are due before the answer to job is parsed, mapped
+ * and stored, so that this work overlaps the next call's network time
+ * instead of adding to it: with one call at a time, storing a value would
+ * otherwise delay every call by as long as it takes. job itself is held
+ * back, since its next call depends on the answer.
+ */
+static void start_next_calls(struct cg_engine *engine, struct job *job)
+{
+    int64_t due = job->due_ms;
+    int running = 0;
+
+    if (engine->stopping || engine->in_flight >= engine->stats.concurrency)
+        return;
+    job->due_ms = INT64_MAX;
+    start_due_calls(engine);
+    job->due_ms = due;
+    /* Send the new requests now, not after the answer is stored. */
+    curl_multi_perform(engine->multi, &running);
 }
 
 static void complete_transfer(struct cg_engine *engine, CURL *easy,
@@ -431,6 +499,10 @@ static void complete_transfer(struct cg_engine *engine, CURL *easy,
             return;
         }
     }
+    /* Only after a good answer: a refused key or exhausted credits must
+     * stop the run before another call goes out. */
+    if (rc == CG_OK || rc == CG_ERR_API_NO_DATA)
+        start_next_calls(engine, job);
     cg_job__answer(engine, job, rc, json, &err);
     json_decref(json);
 }
@@ -566,8 +638,10 @@ static enum cg_err admit(struct cg_engine *engine, struct job *job,
     enum cg_err rc;
 
     cg_error_clear(&why);
-    rc =
-        cg_indicator_parse(job->raw, strlen(job->raw), &parse, &job->ind, &why);
+    rc = cg_indicator_parse(job->raw, job->raw_len, &parse, &job->ind, &why);
+    /* From here raw is text for messages: show a NUL byte as '?'. */
+    for (char *nul; (nul = memchr(job->raw, '\0', job->raw_len));)
+        *nul = '?';
     engine->active++;
     if (!engine->jobs)
         engine->jobs = job;
@@ -630,11 +704,16 @@ enum cg_err cg_engine_submit(struct cg_engine *engine, const char *raw,
     }
     job = calloc(1, sizeof(*job));
     if (job)
-        job->raw = strndup(raw, len);
+        job->raw = malloc(len + 1);
     if (!job || !job->raw) {
         free(job);
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
     }
+    /* The raw bytes, NUL bytes included, so that the parser rejects them
+     * instead of the value being cut short at the first one. */
+    memcpy(job->raw, raw, len);
+    job->raw[len] = '\0';
+    job->raw_len = len;
     job->line = line;
     job->call = CG_CALL_NONE;
     job->scan_id = -1;

@@ -14,6 +14,7 @@
 struct job {
     struct job *next;
     char *raw;
+    size_t raw_len; /* bytes of raw, which may hold NUL bytes */
     long line;
     char *item_key; /* the run item's key: the canonical value, or
                        "invalid:" and the raw text */
@@ -32,10 +33,10 @@ struct job {
     json_t *suspicious;
     char *malicious_error;
     char *suspicious_error;
-    int cached_bodies; /* --deep: bodies served from the cache */
-    int64_t fetched_at;  /* oldest fetch time of a cached body read, or 0 */
-    long reserved;     /* credits held for the value's remaining calls */
-    long call_serial;  /* stats.api_calls when the call in flight started */
+    int cached_bodies;  /* --deep: bodies served from the cache */
+    int64_t fetched_at; /* oldest fetch time of a cached body read, or 0 */
+    long reserved;      /* credits held for the value's remaining calls */
+    long call_serial;   /* stats.api_calls when the call in flight started */
     int calls;
     bool in_flight;
     struct cg_cip_request req;
@@ -56,6 +57,9 @@ struct cg_engine {
     long credits_reserved; /* the sum of the jobs' reservations */
     double tokens;
     int64_t refill_ms;
+    int64_t token_ms;        /* when the last token was taken, or 0 */
+    double base_rate;        /* --rate, or without one the call rate seen
+                                at the first 429; recovery stops there */
     long lowered_at;         /* stats.api_calls at the last lowering */
     long calls_since_change; /* successful calls since the pace changed */
     bool pinned;             /* a concurrency refusal fixed concurrency 1 */

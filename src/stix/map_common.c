@@ -141,7 +141,7 @@ void cg_map_describe(struct cg_mapper *m, json_t *obj, const char *text)
 
 void cg_map_score(struct cg_mapper *m, json_t *obj, int score)
 {
-    if (m->rc == CG_OK && obj)
+    if (m->rc == CG_OK && obj && score >= 0)
         check(m, cg_stix_set_score(obj, score));
 }
 

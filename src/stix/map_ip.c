@@ -11,6 +11,7 @@
 #include "stix/map_internal.h"
 #include "stix/pattern.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -485,7 +486,8 @@ static void map_indicator(struct cg_mapper *m, const struct cg_ip_facts *f,
     m->indicator = ind;
     cg_map_add_value_ref(m, ind);
     cg_map_score(m, ind, f->score);
-    cg_map_set(m, ind, "confidence", json_integer(f->score));
+    if (f->score >= 0)
+        cg_map_set(m, ind, "confidence", json_integer(f->score));
     cg_map_set(m, ind, "indicator_types",
                json_pack("[s]", "malicious-activity"));
     cg_map_buf_printf(m, &text, "Criminal IP rates %s as malicious: %s.", f->ip,
@@ -510,11 +512,16 @@ static void describe_address(struct cg_mapper *m, const struct cg_ip_facts *f,
 
     if (!country && summary->country[0])
         country = summary->country;
-    cg_map_buf_printf(m, &text,
-                      "Criminal IP scores this address inbound %s and "
-                      "outbound %s (score %d).",
-                      f->inbound ? f->inbound : "unknown",
-                      f->outbound ? f->outbound : "unknown", f->score);
+    if (f->score >= 0)
+        cg_map_buf_printf(m, &text,
+                          "Criminal IP scores this address inbound %s and "
+                          "outbound %s (score %d).",
+                          f->inbound ? f->inbound : "unknown",
+                          f->outbound ? f->outbound : "unknown", f->score);
+    else
+        cg_map_buf_printf(m, &text,
+                          "Criminal IP gives this address no "
+                          "inbound or outbound score.");
     if (summary->asn > 0) {
         cg_map_buf_printf(m, &text, " AS%lld ", summary->asn);
         cg_map_escape_text(m, &text, summary->as_name);
@@ -537,12 +544,16 @@ static void describe_address(struct cg_mapper *m, const struct cg_ip_facts *f,
 static void note_header(struct cg_mapper *m, const struct cg_ip_facts *f,
                         bool malicious, const char *reasons)
 {
+    char score_text[16] = "";
+
+    if (f->score >= 0)
+        snprintf(score_text, sizeof(score_text), "%d", f->score);
     cg_map_note(m, "# Criminal IP report for %s\n\n", f->ip);
     cg_map_note(m,
                 "| Inbound | Outbound | Score | Verdict |\n"
-                "|---|---|---|---|\n| %s | %s | %d | %s |\n",
+                "|---|---|---|---|\n| %s | %s | %s | %s |\n",
                 f->inbound ? f->inbound : "", f->outbound ? f->outbound : "",
-                f->score, malicious ? "malicious" : "not malicious");
+                score_text, malicious ? "malicious" : "not malicious");
     if (malicious)
         cg_map_note(m, "\nReasons: %s.\n", reasons);
 }
@@ -601,6 +612,22 @@ static void map_report(struct cg_mapper *m, const json_t *report,
     cg_buf_release(&reasons);
 }
 
+/*
+ * True when the report's own "ip" field, if it has one, names the address
+ * that was asked for: compared as addresses, so "::1" and "0:0::1" match.
+ */
+static bool same_address(const char *asked, const char *reported)
+{
+    unsigned char a[16], b[16];
+    int family = strchr(asked, ':') ? AF_INET6 : AF_INET;
+
+    if (!reported)
+        return true;
+    if (inet_pton(family, asked, a) != 1 || inet_pton(family, reported, b) != 1)
+        return false;
+    return memcmp(a, b, family == AF_INET6 ? 16 : 4) == 0;
+}
+
 enum cg_err cg_map_ip_deep(struct cg_bundle *bundle, const char *ip,
                            const json_t *report,
                            const struct cg_ip_extra *extra,
@@ -625,6 +652,11 @@ enum cg_err cg_map_ip_deep(struct cg_bundle *bundle, const char *ip,
         return cg_error_set(err, CG_ERR_API_PROTOCOL,
                             "Criminal IP report for %s is not a JSON object",
                             ip);
+    if (!same_address(ip, cg_json_str(report, "ip")))
+        return cg_error_set(err, CG_ERR_API_PROTOCOL,
+                            "Criminal IP's report for %s is about another "
+                            "address, '%.64s'; it was not stored",
+                            ip, cg_json_str(report, "ip"));
     memset(&facts, 0, sizeof(facts));
     facts.ip = ip;
     facts.extra = extra;

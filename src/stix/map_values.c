@@ -111,6 +111,9 @@ const char *cg_score_word(const json_t *value)
         const char *s = json_string_value(value);
         size_t len;
 
+        /* A NUL byte inside would hide what follows it: not a word. */
+        if (strlen(s) != json_string_length(value))
+            return NULL;
         while (isspace((unsigned char)*s))
             s++;
         len = strlen(s);
@@ -140,7 +143,8 @@ const char *cg_score_word(const json_t *value)
  *   Critical      95       75
  *
  * The score is the larger of the two values. A missing or unknown word
- * counts as absent, and with both absent the score is 0. Outbound is what
+ * counts as absent, and with both absent there is no score (-1), so that
+ * an empty report never replaces a known score with 0. Outbound is what
  * the IP itself does (evidence of malice), while inbound is how much it is
  * targeted or exposed, so inbound alone never reaches the Dangerous
  * outbound level.
@@ -153,6 +157,8 @@ int cg_score_from_words(const char *inbound, const char *outbound)
     int out = score_index(outbound);
     int score = 0;
 
+    if (in < 0 && out < 0)
+        return -1;
     if (out >= 0)
         score = outbound_points[out];
     if (in >= 0 && inbound_points[in] > score)

@@ -17,27 +17,77 @@ static int bind_text_or_null(sqlite3_stmt *stmt, int index, const char *text)
     return sqlite3_bind_text(stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * Fills the fields that summary leaves null or missing from the value's
+ * stored summary, so that a report with fewer answers than the last one
+ * (Criminal IP may return null for any field) keeps what was known.
+ */
+static enum cg_err keep_known_fields(struct cg_store *store, const char *value,
+                                     json_t *summary, struct cg_error *err)
+{
+    sqlite3_stmt **stmt = &store->stmts[CG_STMT_VALUE_SUMMARY];
+    enum cg_err rc = cg_store__prepare(
+        store, stmt, "SELECT summary FROM indicators WHERE value = ?1", err);
+    const char *text;
+    json_t *stored;
+    const char *key;
+    json_t *old;
+
+    if (rc != CG_OK)
+        return rc;
+    sqlite3_bind_text(*stmt, 1, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(*stmt) != SQLITE_ROW ||
+        !(text = (const char *)sqlite3_column_text(*stmt, 0))) {
+        sqlite3_reset(*stmt);
+        return CG_OK;
+    }
+    stored = json_loads(text, 0, NULL);
+    sqlite3_reset(*stmt);
+    json_object_foreach(stored, key, old) {
+        const json_t *now = json_object_get(summary, key);
+
+        if ((!now || json_is_null(now)) && !json_is_null(old) &&
+            json_object_set(summary, key, old) != 0) {
+            rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            break;
+        }
+    }
+    json_decref(stored);
+    return rc;
+}
+
 enum cg_err cg_store_put_value(struct cg_store *store,
                                const struct cg_value_record *record,
                                struct cg_error *err)
 {
     sqlite3_stmt **stmt = &store->stmts[CG_STMT_VALUE_PUT];
+    json_t *merged = NULL;
     char *summary = NULL;
-    const json_t *score =
-        record->summary ? json_object_get(record->summary, "score") : NULL;
-    enum cg_err rc = cg_store__prepare(
-        store, stmt,
-        "INSERT OR REPLACE INTO indicators(value, kind, display, object_id, "
-        "status, score, summary, error, enriched_at) "
-        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        err);
+    const json_t *score;
+    enum cg_err rc = CG_OK;
 
-    if (rc != CG_OK)
-        return rc;
     if (record->summary) {
-        summary = json_dumps(record->summary, JSON_COMPACT | JSON_SORT_KEYS);
-        if (!summary)
+        merged = json_deep_copy(record->summary);
+        if (!merged)
             return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        if (record->value)
+            rc = keep_known_fields(store, record->value, merged, err);
+        if (rc == CG_OK &&
+            !(summary = json_dumps(merged, JSON_COMPACT | JSON_SORT_KEYS)))
+            rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    score = json_object_get(merged, "score");
+    if (rc == CG_OK)
+        rc = cg_store__prepare(
+            store, stmt,
+            "INSERT OR REPLACE INTO indicators(value, kind, display, object_id, "
+            "status, score, summary, error, enriched_at) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            err);
+    if (rc != CG_OK) {
+        json_decref(merged);
+        free(summary);
+        return rc;
     }
     bind_text_or_null(*stmt, 1, record->value);
     bind_text_or_null(*stmt, 2, record->kind);
@@ -53,6 +103,7 @@ enum cg_err cg_store_put_value(struct cg_store *store,
     sqlite3_bind_int64(*stmt, 9, record->enriched_at);
     if (sqlite3_step(*stmt) != SQLITE_DONE)
         rc = cg_store__fail(store, err, "recording an enriched value");
+    json_decref(merged);
     free(summary);
     return rc;
 }

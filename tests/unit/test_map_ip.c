@@ -262,7 +262,8 @@ static void test_score_table(void **state)
         const char *outbound;
         int score;
     } cases[] = {
-        {NULL, NULL, 0},
+        {NULL, NULL, -1},
+        {"Bogus", NULL, -1},
         {"Safe", NULL, 0},
         {"Low", NULL, 15},
         {"Moderate", NULL, 35},
@@ -604,11 +605,12 @@ static void test_ip_empty_object(void **state)
 
     assert_int_equal(map(f, "1.1.1.1", report), CG_OK);
     assert_non_null(get(f, ID_IP_1111));
-    assert_int_equal(score_of(get(f, ID_IP_1111)), 0);
+    /* No score words: no score, so that a known one is never replaced. */
+    assert_null(json_object_get(get(f, ID_IP_1111), "x_opencti_score"));
     assert_non_null(get(f, ID_NOTE_1111));
     assert_int_equal(count_type(f, "indicator"), 0);
     assert_int_equal(count_type(f, "relationship"), 0);
-    assert_int_equal(f->summary.score, 0);
+    assert_int_equal(f->summary.score, -1);
     assert_false(f->summary.malicious);
     assert_int_equal(f->summary.asn, -1);
     assert_string_equal(f->summary.flags, "");
@@ -775,13 +777,13 @@ static void test_ip_malicious_rule(void **state)
                true, 75);
     map_expect(f, "{\"score\":{\"outbound\":\"Dangerous\"}}", true, 80);
     map_expect(f, "{\"ip_category\":{\"data\":[{\"type\":\"C&C server\"}]}}",
-               true, 0);
+               true, -1);
     map_expect(f, "{\"ip_category\":{\"data\":[{\"type\":\"Brute Force\"}]}}",
-               true, 0);
+               true, -1);
     map_expect(f,
                "{\"ip_category\":{\"data\":[{\"type\":\"cloud service\"},"
                "{\"type\":\"c2c-marketplace\"}]}}",
-               false, 0);
+               false, -1);
     finish(f, "malicious-rule");
 }
 
@@ -1203,9 +1205,32 @@ static void test_no_data(void **state)
     finish(f, "no-data");
 }
 
+static void test_ip_other_address(void **state)
+{
+    struct fixture *f = *state;
+    json_t *other = parse("{\"ip\":\"8.8.8.8\"}");
+    json_t *same = parse("{\"ip\":\"1.1.1.1\"}");
+
+    assert_int_equal(map(f, "1.1.1.1", other), CG_ERR_API_PROTOCOL);
+    assert_int_equal(map(f, "1.1.1.1", same), CG_OK);
+    json_decref(other);
+    json_decref(same);
+}
+
+static void test_score_word_nul(void **state)
+{
+    json_t *v = json_stringn("Critical\0\x1b[31m", 13);
+
+    (void)state;
+    assert_null(cg_score_word(v));
+    json_decref(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_score_word_nul),
+        cmocka_unit_test_setup_teardown(test_ip_other_address, setup, teardown),
         cmocka_unit_test(test_score_table),
         cmocka_unit_test(test_score_word_forms),
         cmocka_unit_test(test_country_names),
