@@ -39,8 +39,8 @@ static const char connector_usage[] =
     "                      secrets, and exit\n"
     "\n"
     "Required: OPENCTI_URL, OPENCTI_TOKEN, CONNECTOR_ID (a UUID) and\n"
-    "CRIMINALIP_TOKEN (or CRIMINALIP_API_KEY). docs/CONNECTOR.md lists every\n"
-    "setting with its default.\n"
+    "CRIMINALIP_TOKEN (or CRIMINALIP_API_KEY, CRIMINAL_IP_TOKEN).\n"
+    "docs/CONNECTOR.md lists every setting with its default.\n"
     "\n"
     "SIGTERM or SIGINT: each worker finishes the message in hand, then the\n"
     "connector exits with status 0. Exit codes: 0 stopped cleanly; 1 failed\n"
@@ -78,21 +78,37 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Prints NAME=value with the registered secrets masked in the value. */
+static void print_setting(const char *name, const char *value)
+{
+    char shown[1024];
+
+    cg_log_redact(value, shown, sizeof(shown));
+    printf("%s=%s\n", name, shown);
+}
+
 static void print_check(const struct cg_octi_config *cfg, const char *path)
 {
     char *scope = json_dumps(cfg->scope_names, JSON_COMPACT);
+    char shown_path[1024];
+    char workers[16];
 
-    printf("configuration is valid (file: %s)\n", path ? path : "none");
-    printf("OPENCTI_URL=%s\nCONNECTOR_ID=%s\nCONNECTOR_NAME=%s\n",
-           cfg->opencti_url, cfg->id, cfg->name);
-    printf("CONNECTOR_SCOPE=%s\nCONNECTOR_AUTO=%s\n", scope ? scope : "",
-           cfg->auto_enrich ? "true" : "false");
-    printf("CONNECTOR_LISTEN_PROTOCOL=%s\nCONNECTOR_QUEUE_PROTOCOL=%s\n",
-           cfg->listen_protocol == CG_LISTEN_API ? "API" : "AMQP",
-           cfg->queue_protocol == CG_QUEUE_API ? "api" : "amqp");
-    printf("CRIMINALIP_MAX_TLP=%s\nCIPGRAPH_TLP=%s\nCIPGRAPH_DB=%s\n",
-           cg_tlp_name(cfg->max_tlp), cg_tlp_name(cfg->tlp), cfg->db_path);
-    printf("CIPGRAPH_WORKERS=%d\n", cfg->workers);
+    cg_log_redact(path ? path : "none", shown_path, sizeof(shown_path));
+    printf("configuration is valid (file: %s)\n", shown_path);
+    snprintf(workers, sizeof(workers), "%d", cfg->workers);
+    print_setting("OPENCTI_URL", cfg->opencti_url);
+    print_setting("CONNECTOR_ID", cfg->id);
+    print_setting("CONNECTOR_NAME", cfg->name);
+    print_setting("CONNECTOR_SCOPE", scope ? scope : "");
+    print_setting("CONNECTOR_AUTO", cfg->auto_enrich ? "true" : "false");
+    print_setting("CONNECTOR_LISTEN_PROTOCOL",
+                  cfg->listen_protocol == CG_LISTEN_API ? "API" : "AMQP");
+    print_setting("CONNECTOR_QUEUE_PROTOCOL",
+                  cfg->queue_protocol == CG_QUEUE_API ? "api" : "amqp");
+    print_setting("CRIMINALIP_MAX_TLP", cg_tlp_name(cfg->max_tlp));
+    print_setting("CIPGRAPH_TLP", cg_tlp_name(cfg->tlp));
+    print_setting("CIPGRAPH_DB", cfg->db_path);
+    print_setting("CIPGRAPH_WORKERS", workers);
     free(scope);
 }
 
@@ -158,6 +174,17 @@ int cmd_connector(int argc, char **argv, const struct cli_global *global)
     if (db_option_given(global)) {
         free(cfg.db_path);
         cfg.db_path = strdup(global->db_path);
+        if (!cfg.db_path) {
+            cli_error("out of memory");
+            status = CG_EXIT_FAILED;
+            goto out;
+        }
+        rc = cg_octi_check_db_path(cfg.db_path, "--db", &err);
+        if (rc != CG_OK) {
+            cli_error("invalid configuration: %s", cg_error_text(&err));
+            status = CG_EXIT_USAGE;
+            goto out;
+        }
     }
     if (cfg.log_level_set)
         cg_log_set_level(cfg.log_level);

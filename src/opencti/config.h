@@ -102,26 +102,38 @@ void cg_octi_config_release(struct cg_octi_config *cfg);
 
 /*
  * Reads the config.yml at path (NULL: none) and then the environment
- * through getenv, which wins over the file, and checks every value.
- * Returns CG_ERR_CONFIG naming the setting and its source, CG_ERR_IO when
- * the file cannot be read, or CG_ERR_PARSE (and the YAML limits' errors)
- * with the file's line. Registers the tokens and the broker password with
- * the log redactor.
+ * through getenv, which wins over the file, and checks every value and
+ * every key of the file. Returns CG_ERR_CONFIG naming the setting (or the
+ * unknown key) and its source, CG_ERR_IO when the file cannot be read, or
+ * CG_ERR_PARSE (and the YAML limits' errors) with the file's line. No
+ * message contains a token, the broker password or a URL's credentials
+ * (one shorter than 4 bytes is masked only in the quoted value). Registers
+ * the tokens and the broker password with the log redactor.
  */
 enum cg_err cg_octi_config_load(struct cg_octi_config *cfg, const char *path,
                                 struct cg_error *err) CG_WARN_UNUSED;
 
 /*
- * The same from a parsed config.yml tree (borrowed; NULL for none) and an
- * environment lookup function; for tests and fuzzing. source names the file
- * in messages.
+ * The same from a parsed config.yml tree and its line map from
+ * cg_yaml_parse_lines, for tests and fuzzing. Both are borrowed, and NULL
+ * when there is no file (lines NULL gives messages without lines). env
+ * returns NULL for an unset variable, and source names the file.
  */
 typedef const char *(*cg_env_fn)(const char *name, void *data);
 
 enum cg_err cg_octi_config_from(struct cg_octi_config *cfg, const json_t *yaml,
-                                const char *source, cg_env_fn env,
-                                void *env_data,
+                                const json_t *lines, const char *source,
+                                cg_env_fn env, void *env_data,
                                 struct cg_error *err) CG_WARN_UNUSED;
+
+/*
+ * Checks that SQLite can create or open the database at path for writing:
+ * its folder exists and is writable, and the path is not a folder. origin
+ * names the setting in the message, e.g. "--db". Returns CG_ERR_CONFIG
+ * with the reason, else CG_OK.
+ */
+enum cg_err cg_octi_check_db_path(const char *path, const char *origin,
+                                  struct cg_error *err) CG_WARN_UNUSED;
 
 /*
  * Parses one scope entry, an OpenCTI entity type in any case

@@ -327,7 +327,7 @@ static bool is_list_item(const struct yaml_line *line)
 }
 
 static enum cg_err parse_mapping(struct yaml_parser *p, int indent, int depth,
-                                 json_t *map);
+                                 json_t *map, json_t *lines);
 
 static enum cg_err parse_list(struct yaml_parser *p, int indent, json_t *list)
 {
@@ -363,10 +363,15 @@ static enum cg_err parse_list(struct yaml_parser *p, int indent, json_t *list)
     return rc;
 }
 
-/* Reads the block under "key:" with nothing after the colon. */
+/*
+ * Reads the block under "key:" with nothing after the colon. When the block
+ * is a mapping and key_lines is not NULL, the line of each of its keys goes
+ * into key_lines["keys"].
+ */
 static enum cg_err parse_block(struct yaml_parser *p, int key_indent, int depth,
-                               json_t **out)
+                               json_t **out, json_t *key_lines)
 {
+    json_t *lines = NULL;
     const struct yaml_line *next = p->pos < p->count ? &p->lines[p->pos] : NULL;
     enum cg_err rc;
 
@@ -383,10 +388,18 @@ static enum cg_err parse_block(struct yaml_parser *p, int key_indent, int depth,
     *out = is_list_item(next) ? json_array() : json_object();
     if (!*out)
         return cg_error_set(p->err, CG_ERR_NOMEM, "out of memory");
+    if (!is_list_item(next) && key_lines) {
+        lines = json_object();
+        if (!lines || json_object_set_new(key_lines, "keys", lines) != 0) {
+            json_decref(*out);
+            *out = NULL;
+            return cg_error_set(p->err, CG_ERR_NOMEM, "out of memory");
+        }
+    }
     if (is_list_item(next))
         rc = parse_list(p, next->indent, *out);
     else
-        rc = parse_mapping(p, next->indent, depth + 1, *out);
+        rc = parse_mapping(p, next->indent, depth + 1, *out, lines);
     if (rc != CG_OK) {
         json_decref(*out);
         *out = NULL;
@@ -441,14 +454,39 @@ static enum cg_err read_key(struct yaml_parser *p, const struct yaml_line *line,
     return CG_OK;
 }
 
+/*
+ * Records {"line": n} under key in lines, and sets *key_lines to it
+ * (borrowed). Does nothing when lines is NULL.
+ */
+static enum cg_err record_line(struct yaml_parser *p,
+                               const struct yaml_line *line, json_t *lines,
+                               const char *key, json_t **key_lines)
+{
+    json_t *entry;
+
+    *key_lines = NULL;
+    if (!lines)
+        return CG_OK;
+    entry = json_pack("{s:i}", "line", line->number);
+    if (!entry)
+        return cg_error_set(p->err, CG_ERR_NOMEM, "out of memory");
+    if (json_object_set_new(lines, key, entry) != 0)
+        return cg_error_set(p->err, CG_ERR_PARSE,
+                            "line %d: the key is not valid UTF-8",
+                            line->number);
+    *key_lines = entry;
+    return CG_OK;
+}
+
 static enum cg_err parse_entry(struct yaml_parser *p, int indent, int depth,
-                               json_t *map)
+                               json_t *map, json_t *lines)
 {
     const struct yaml_line *line = &p->lines[p->pos];
     const char *rest = NULL;
     size_t rest_len = 0;
     char *key = NULL;
     json_t *value = NULL;
+    json_t *key_lines = NULL;
     enum cg_err rc = read_key(p, line, &key, &rest, &rest_len);
 
     if (rc != CG_OK)
@@ -456,9 +494,11 @@ static enum cg_err parse_entry(struct yaml_parser *p, int indent, int depth,
     rc = count_node(p, line);
     if (rc == CG_OK && json_object_get(map, key))
         rc = fail(p, line, "duplicate key");
+    if (rc == CG_OK)
+        rc = record_line(p, line, lines, key, &key_lines);
     p->pos++;
     if (rc == CG_OK && only_comment(rest, rest_len))
-        rc = parse_block(p, indent, depth, &value);
+        rc = parse_block(p, indent, depth, &value, key_lines);
     else if (rc == CG_OK)
         rc = read_inline(p, line, rest, rest_len, &value);
     if (rc == CG_OK && json_object_set_new(map, key, value) != 0)
@@ -471,7 +511,7 @@ static enum cg_err parse_entry(struct yaml_parser *p, int indent, int depth,
 }
 
 static enum cg_err parse_mapping(struct yaml_parser *p, int indent, int depth,
-                                 json_t *map)
+                                 json_t *map, json_t *lines)
 {
     enum cg_err rc = CG_OK;
 
@@ -484,7 +524,7 @@ static enum cg_err parse_mapping(struct yaml_parser *p, int indent, int depth,
             return fail(p, line, "unexpected indentation");
         if (is_list_item(line))
             return fail(p, line, "a list item where a key was expected");
-        rc = parse_entry(p, indent, depth, map);
+        rc = parse_entry(p, indent, depth, map, lines);
     }
     return rc;
 }
@@ -509,22 +549,38 @@ static void trim_markers(struct yaml_parser *p)
 enum cg_err cg_yaml_parse(const char *text, size_t len, json_t **out,
                           struct cg_error *err)
 {
+    return cg_yaml_parse_lines(text, len, out, NULL, err);
+}
+
+enum cg_err cg_yaml_parse_lines(const char *text, size_t len, json_t **out,
+                                json_t **lines, struct cg_error *err)
+{
+    static const char bom[] = "\xEF\xBB\xBF";
     struct yaml_parser p = {.err = err};
     json_t *root = NULL;
+    json_t *line_map = NULL;
     enum cg_err rc;
 
     *out = NULL;
+    if (lines)
+        *lines = NULL;
     if (len > CG_YAML_MAX_SIZE)
         return cg_error_set(err, CG_ERR_TOO_LARGE,
                             "the document has %zu bytes, more than the %d "
                             "allowed",
                             len, CG_YAML_MAX_SIZE);
+    /* Editors on Windows start UTF-8 files with a byte-order mark. */
+    if (len >= 3 && memcmp(text, bom, 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     rc = split_lines(&p, text, len);
     if (rc != CG_OK)
         goto out;
     trim_markers(&p);
     root = json_object();
-    if (!root) {
+    line_map = lines ? json_object() : NULL;
+    if (!root || (lines && !line_map)) {
         rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -532,15 +588,18 @@ enum cg_err cg_yaml_parse(const char *text, size_t len, json_t **out,
         rc = fail(&p, &p.lines[p.pos], "the top level must not be indented");
         goto out;
     }
-    rc = parse_mapping(&p, 0, 1, root);
+    rc = parse_mapping(&p, 0, 1, root, line_map);
     if (rc == CG_OK && p.pos < p.count)
         rc = fail(&p, &p.lines[p.pos], "unexpected indentation");
 out:
     free(p.lines);
     if (rc != CG_OK) {
         json_decref(root);
+        json_decref(line_map);
         return rc;
     }
     *out = root;
+    if (lines)
+        *lines = line_map;
     return CG_OK;
 }

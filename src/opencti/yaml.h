@@ -3,6 +3,7 @@
  * files use: nested block mappings of scalars, block lists of scalars
  * ("- item", also at the indentation of their key), flow lists of scalars
  * ("[a, b]"), comments, and plain, single-quoted and double-quoted scalars.
+ * A leading UTF-8 byte-order mark is skipped.
  * Anything else (anchors, tags, multi-line scalars, flow mappings, lists of
  * mappings, tabs in indentation) is rejected with the line number, rather
  * than guessed.
@@ -32,5 +33,15 @@
  */
 enum cg_err cg_yaml_parse(const char *text, size_t len, json_t **out,
                           struct cg_error *err) CG_WARN_UNUSED;
+
+/*
+ * The same, and sets *lines (when lines is not NULL) to a new JSON object
+ * that gives the line of every mapping key: for a document "a:\n  b: 1\n"
+ * it is {"a": {"line": 1, "keys": {"b": {"line": 2}}}}. "keys" is present
+ * only for a nested mapping. Free both trees with json_decref.
+ */
+enum cg_err cg_yaml_parse_lines(const char *text, size_t len, json_t **out,
+                                json_t **lines,
+                                struct cg_error *err) CG_WARN_UNUSED;
 
 #endif /* CG_OPENCTI_YAML_H */
