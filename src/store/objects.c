@@ -346,6 +346,28 @@ static enum cg_err merge_into_stored(struct cg_store *store, json_t *stored,
     return rc;
 }
 
+static enum cg_err object_exists(struct cg_store *store, const char *id,
+                                 bool *exists, struct cg_error *err)
+{
+    sqlite3_stmt **stmt = &store->stmts[CG_STMT_OBJECT_EXISTS];
+    enum cg_err rc = cg_store__prepare(
+        store, stmt, "SELECT 1 FROM objects WHERE id = ?1", err);
+    int step;
+
+    *exists = false;
+    if (rc != CG_OK)
+        return rc;
+    sqlite3_bind_text(*stmt, 1, id, -1, SQLITE_STATIC);
+    step = sqlite3_step(*stmt);
+    if (step == SQLITE_ROW)
+        *exists = true;
+    else if (step != SQLITE_DONE)
+        rc = cg_store__fail(store, err, "looking up an object");
+    sqlite3_reset(*stmt);
+    sqlite3_clear_bindings(*stmt);
+    return rc;
+}
+
 /* Stores obj; when keep_stored is set, an object already stored is left
  * as it is instead of being merged. */
 static enum cg_err put_object(struct cg_store *store, const json_t *obj,
@@ -361,6 +383,12 @@ static enum cg_err put_object(struct cg_store *store, const json_t *obj,
     if (!id || !type)
         return cg_error_set(err, CG_ERR_STIX_INVALID,
                             "STIX object without a string id and type");
+    if (keep_stored) {
+        /* The stored version stays: skip serialising and parsing it. */
+        rc = object_exists(store, id, &exists, err);
+        if (rc != CG_OK || exists)
+            return rc;
+    }
     rc = serialise(obj, &text, err);
     if (rc == CG_OK)
         rc = load_for_merge(store, id, &text, &exists, &stored, err);

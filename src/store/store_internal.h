@@ -10,6 +10,7 @@
 /* One slot per prepared statement, kept for the life of the handle. */
 enum cg_stmt {
     CG_STMT_OBJECT_GET,
+    CG_STMT_OBJECT_EXISTS,
     CG_STMT_OBJECT_INSERT,
     CG_STMT_OBJECT_UPDATE,
     CG_STMT_EDGE_PUT,
