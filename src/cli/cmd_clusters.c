@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "graph/cluster.h"
 
 static const char clusters_usage[] =
@@ -34,11 +35,55 @@ static const char clusters_usage[] =
 /* Members listed under each cluster in the table. */
 #define CG_TABLE_MEMBERS 10
 
+/* Largest --min-size and --max-shared accepted. */
+#define CG_CLUSTERS_COUNT_MAX 1000000000LL
+
 struct clusters_args {
     struct cg_cluster_opts opts;
     const char *format;
     const char *output;
 };
+
+/* Reads a whole number from min to CG_CLUSTERS_COUNT_MAX for option
+ * name. Returns false after printing an error that gives the range. */
+static bool parse_count_option(const char *name, const char *text,
+                               long long min, long *out)
+{
+    long long value;
+
+    if (!cli_parse_count(text, CG_CLUSTERS_COUNT_MAX, &value) || value < min) {
+        cli_error("invalid %s '%s': use a whole number from %lld to %lld", name,
+                  text, min, CG_CLUSTERS_COUNT_MAX);
+        return false;
+    }
+    *out = (long)value;
+    return true;
+}
+
+/* Applies one option. Returns false after printing an error. */
+static bool apply_option(int opt, const char *value, struct clusters_args *a)
+{
+    switch (opt) {
+    case 'm':
+        return parse_count_option("--min-size", value, 2, &a->opts.min_size);
+    case 's':
+        return parse_count_option("--max-shared", value, 0,
+                                  &a->opts.max_shared);
+    case 'f':
+        if (strcmp(value, "table") && strcmp(value, "json") &&
+            strcmp(value, "stix")) {
+            cli_error("invalid --format '%s': use table, json or stix", value);
+            return false;
+        }
+        a->format = value;
+        return true;
+    case 'o':
+        a->output = value;
+        return true;
+    default:
+        return false;
+    }
+}
 
 static int parse_args(int argc, char **argv, struct clusters_args *a)
 {
@@ -50,31 +95,26 @@ static int parse_args(int argc, char **argv, struct clusters_args *a)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    long long value;
     int opt;
 
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "f:o:h", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":f:o:h", options, NULL)) != -1) {
         if (opt == 'h') {
             fputs(clusters_usage, stdout);
             return -1;
-        } else if (opt == 'm' && cli_parse_count(optarg, 1000000000, &value) &&
-                   value >= 2) {
-            a->opts.min_size = (long)value;
-        } else if (opt == 's' && cli_parse_count(optarg, 1000000000, &value)) {
-            a->opts.max_shared = (long)value;
-        } else if (opt == 'f' && (strcmp(optarg, "table") == 0 ||
-                                  strcmp(optarg, "json") == 0 ||
-                                  strcmp(optarg, "stix") == 0)) {
-            a->format = optarg;
-        } else if (opt == 'o') {
-            a->output = optarg;
-        } else {
-            cli_error("invalid option or value (--min-size needs 2 or more); "
-                      "run 'cipgraph help clusters'");
+        }
+        if (opt == '?') {
+            cli_error("unknown option '%s'; run 'cipgraph help clusters'",
+                      argv[optind - 1]);
             return CG_EXIT_USAGE;
         }
+        if (opt == ':') {
+            cli_error("option '%s' needs a value", argv[optind - 1]);
+            return CG_EXIT_USAGE;
+        }
+        if (!apply_option(opt, optarg, a))
+            return CG_EXIT_USAGE;
     }
     if (optind != argc) {
         cli_error("unexpected argument '%s'; run 'cipgraph help clusters'",
@@ -84,6 +124,8 @@ static int parse_args(int argc, char **argv, struct clusters_args *a)
     return CG_EXIT_OK;
 }
 
+/* Values come from the graph, which imports may fill with any text, so
+ * every one is printed escaped. */
 static void print_table(const struct cg_cluster_set *set, FILE *out)
 {
     fprintf(out, "%-46s %6s %5s  %s\n", "cluster", "size", "conf",
@@ -91,18 +133,27 @@ static void print_table(const struct cg_cluster_set *set, FILE *out)
     for (size_t i = 0; i < set->count; i++) {
         const struct cg_cluster *cl = &set->clusters[i];
 
-        fprintf(out, "%-46s %6zu %4d%%  ", cl->id, cl->n_members,
-                cl->confidence);
-        for (size_t j = 0; j < cl->n_evidence && j < 4; j++)
-            fprintf(out, "%s%s %.60s (%ld)", j ? "; " : "",
-                    cg_cluster_key_name(cl->evidence[j].kind),
-                    cl->evidence[j].value, cl->evidence[j].members);
+        for (int n = cli_print_text(out, cl->id, 0); n < 46; n++)
+            fputc(' ', out);
+        fprintf(out, " %6zu %4d%%  ", cl->n_members, cl->confidence);
+        for (size_t j = 0; j < cl->n_evidence && j < 4; j++) {
+            fprintf(out, "%s%s ", j ? "; " : "",
+                    cg_cluster_key_name(cl->evidence[j].kind));
+            cli_print_text(out, cl->evidence[j].value, 60);
+            fprintf(out, " (%ld)", cl->evidence[j].members);
+        }
         if (cl->n_evidence > 4)
             fprintf(out, "; +%zu more", cl->n_evidence - 4);
         fputc('\n', out);
-        for (size_t j = 0; j < cl->n_members && j < CG_TABLE_MEMBERS; j++)
-            fprintf(out, "    %-12s %s\n", cl->members[j].type,
-                    cl->members[j].value);
+        for (size_t j = 0; j < cl->n_members && j < CG_TABLE_MEMBERS; j++) {
+            fputs("    ", out);
+            for (int n = cli_print_text(out, cl->members[j].type, 0); n < 12;
+                 n++)
+                fputc(' ', out);
+            fputc(' ', out);
+            cli_print_text(out, cl->members[j].value, 0);
+            fputc('\n', out);
+        }
         if (cl->n_members > CG_TABLE_MEMBERS)
             fprintf(out, "    ... and %zu more\n",
                     cl->n_members - CG_TABLE_MEMBERS);
@@ -179,9 +230,14 @@ static int run_clusters(struct cg_store *store, const struct clusters_args *a,
     else
         print_table(set, out);
     fprintf(stderr,
-            "cipgraph: %zu clusters of %ld or more from %ld malicious "
-            "observables; %ld shared values ignored as infrastructure\n",
-            set->count, a->opts.min_size, set->candidates, set->shared_ignored);
+            "cipgraph: %zu %s of %ld or more from %ld malicious %s; %ld "
+            "shared %s ignored as infrastructure\n",
+            set->count,
+            cli_plural((long long)set->count, "cluster", "clusters"),
+            a->opts.min_size, set->candidates,
+            cli_plural(set->candidates, "observable", "observables"),
+            set->shared_ignored,
+            cli_plural(set->shared_ignored, "value", "values"));
     cg_cluster_set_free(set);
     return status;
 }

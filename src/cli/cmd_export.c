@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "cli/cli.h"
+#include "core/buf.h"
 #include "core/clock.h"
 #include "graph/triage.h"
-#include "stix/import.h"
 
 static const char export_usage[] =
     "usage: cipgraph export [--format stix|jsonl|csv] [--type T]...\n"
@@ -27,7 +29,9 @@ static const char export_usage[] =
     "\n"
     "  --type T       keep objects of STIX type T (repeatable, or a comma\n"
     "                 list); relationships are kept only when T names them;\n"
-    "                 for csv: ipv4-addr, ipv6-addr, domain-name or url\n"
+    "                 for csv: ipv4-addr, ipv6-addr, domain-name or url.\n"
+    "                 A STIX 2.1 type without objects in the graph gives a\n"
+    "                 note; any other type must be in the graph\n"
     "  --min-score N  keep objects whose x_opencti_score is at least N\n"
     "                 (0-100); objects without a score are left out\n"
     "  --since DATE   keep objects written to the graph at or after DATE\n"
@@ -41,6 +45,23 @@ static const char export_usage[] =
 /* Most --type values accepted. */
 #define CG_EXPORT_MAX_TYPES 32
 
+/* The object types that STIX 2.1 defines. */
+static const char *const stix_types[] = {
+    /* Domain objects */
+    "attack-pattern", "campaign", "course-of-action", "grouping", "identity",
+    "incident", "indicator", "infrastructure", "intrusion-set", "location",
+    "malware", "malware-analysis", "note", "observed-data", "opinion", "report",
+    "threat-actor", "tool", "vulnerability",
+    /* Relationship objects */
+    "relationship", "sighting",
+    /* Cyber-observable objects */
+    "artifact", "autonomous-system", "directory", "domain-name", "email-addr",
+    "email-message", "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex",
+    "network-traffic", "process", "software", "url", "user-account",
+    "windows-registry-key", "x509-certificate",
+    /* Meta objects */
+    "language-content", "marking-definition", "extension-definition"};
+
 struct export_args {
     const char *output;
     const char *format;
@@ -50,6 +71,37 @@ struct export_args {
     int64_t since;
 };
 
+/*
+ * Returns true when name follows the STIX 2.1 rules for an object type:
+ * 3 to 250 characters of a-z, 0-9 and '-', starting with a letter and
+ * without "--".
+ */
+static bool type_name_valid(const char *name)
+{
+    size_t len = strlen(name);
+
+    if (len < 3 || len > 250 || name[0] < 'a' || name[0] > 'z')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+
+        if (c == '-' && name[i + 1] == '-')
+            return false;
+        if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-')
+            return false;
+    }
+    return true;
+}
+
+static bool is_stix_type(const char *name)
+{
+    for (size_t i = 0; i < CG_ARRAY_LEN(stix_types); i++) {
+        if (strcmp(name, stix_types[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Adds the comma-separated STIX types of text; false when invalid. */
 static bool add_types(struct export_args *a, char *text)
 {
@@ -57,18 +109,59 @@ static bool add_types(struct export_args *a, char *text)
 
     for (char *t = strtok_r(text, ",", &save); t;
          t = strtok_r(NULL, ",", &save)) {
-        char id[CG_STIX_REASON_SIZE];
-
-        snprintf(id, sizeof(id), "%s--00000000-0000-4000-8000-000000000000", t);
-        if (a->n_types == CG_EXPORT_MAX_TYPES || !cg_stix_id_valid(id, t)) {
-            cli_error("invalid --type '%s': give a STIX type such as "
-                      "indicator or ipv4-addr (at most %d)",
-                      t, CG_EXPORT_MAX_TYPES);
+        if (!type_name_valid(t)) {
+            cli_error("invalid --type '%s': a STIX type name has 3 to 250 "
+                      "lower-case letters, digits and single hyphens, such "
+                      "as indicator or ipv4-addr",
+                      t);
+            return false;
+        }
+        if (a->n_types == CG_EXPORT_MAX_TYPES) {
+            cli_error("too many --type values: at most %d",
+                      CG_EXPORT_MAX_TYPES);
             return false;
         }
         a->types[a->n_types++] = t;
     }
     return true;
+}
+
+/* Applies one option. Returns false after printing an error. */
+static bool apply_option(int opt, char *value, struct export_args *a)
+{
+    switch (opt) {
+    case 'o':
+        a->output = value;
+        return true;
+    case 'f':
+        if (strcmp(value, "stix") && strcmp(value, "jsonl") &&
+            strcmp(value, "csv")) {
+            cli_error("invalid --format '%s': use stix, jsonl or csv", value);
+            return false;
+        }
+        a->format = value;
+        return true;
+    case 't':
+        return add_types(a, value);
+    case 's':
+        if (!cli_parse_count(value, 100, &a->min_score)) {
+            cli_error("invalid --min-score '%s': use a whole number from 0 "
+                      "to 100",
+                      value);
+            return false;
+        }
+        return true;
+    case 'd':
+        if (!cg_time_parse(value, &a->since)) {
+            cli_error("invalid --since '%s': use YYYY-MM-DD or an RFC 3339 "
+                      "time such as 2026-01-15T10:00:00Z",
+                      value);
+            return false;
+        }
+        return true;
+    default:
+        return false;
+    }
 }
 
 static int parse_args(int argc, char **argv, struct export_args *a)
@@ -86,27 +179,22 @@ static int parse_args(int argc, char **argv, struct export_args *a)
 
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "f:o:t:h", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":f:o:t:h", options, NULL)) != -1) {
         if (opt == 'h') {
             fputs(export_usage, stdout);
             return -1;
-        } else if (opt == 'o') {
-            a->output = optarg;
-        } else if (opt == 'f' && (strcmp(optarg, "stix") == 0 ||
-                                  strcmp(optarg, "jsonl") == 0 ||
-                                  strcmp(optarg, "csv") == 0)) {
-            a->format = optarg;
-        } else if (opt == 't') {
-            if (!add_types(a, optarg))
-                return CG_EXIT_USAGE;
-        } else if (opt == 's' && cli_parse_count(optarg, 100, &a->min_score)) {
-            continue;
-        } else if (opt == 'd' && cg_time_parse(optarg, &a->since)) {
-            continue;
-        } else {
-            cli_error("invalid option or value; run 'cipgraph help export'");
+        }
+        if (opt == '?') {
+            cli_error("unknown option '%s'; run 'cipgraph help export'",
+                      argv[optind - 1]);
             return CG_EXIT_USAGE;
         }
+        if (opt == ':') {
+            cli_error("option '%s' needs a value", argv[optind - 1]);
+            return CG_EXIT_USAGE;
+        }
+        if (!apply_option(opt, optarg, a))
+            return CG_EXIT_USAGE;
     }
     if (optind != argc) {
         cli_error("unexpected argument '%s'; run 'cipgraph help export'",
@@ -134,6 +222,82 @@ static bool triage_kind(const struct export_args *a, const char **kind)
         }
     }
     return false;
+}
+
+/* Sets *found to whether the graph contains an object of type name. */
+static bool graph_has_type(struct cg_store *store, const char *name,
+                           bool *found)
+{
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(cg_store_db(store),
+                                "SELECT 1 FROM objects WHERE type = ?1 LIMIT 1",
+                                -1, &stmt, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(stmt);
+    *found = rc == SQLITE_ROW;
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        cli_error("reading the graph's object types failed: %s",
+                  sqlite3_errmsg(cg_store_db(store)));
+        return false;
+    }
+    return true;
+}
+
+/* Writes the graph's object types, comma-separated, into list. */
+static void list_graph_types(struct cg_store *store, struct cg_buf *list)
+{
+    sqlite3_stmt *stmt = NULL;
+
+    if (sqlite3_prepare_v2(cg_store_db(store),
+                           "SELECT DISTINCT type FROM objects ORDER BY type",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(stmt, 0);
+
+        if (cg_buf_printf(list, "%s%s", list->len ? ", " : "",
+                          name ? name : "") != CG_OK)
+            break;
+    }
+    sqlite3_finalize(stmt);
+}
+
+/*
+ * Checks each --type against the graph. A STIX 2.1 type without objects in
+ * the graph only gets a note, because the empty result is correct. Any
+ * other type (a typo such as "ipv4", or a custom type never imported) is
+ * an error that lists the graph's types. Returns the exit code.
+ */
+static int check_types(struct cg_store *store, const struct export_args *a)
+{
+    struct cg_buf list = CG_BUF_INIT;
+
+    for (size_t i = 0; i < a->n_types; i++) {
+        bool found;
+
+        if (!graph_has_type(store, a->types[i], &found))
+            return CG_EXIT_FAILED;
+        if (found)
+            continue;
+        if (is_stix_type(a->types[i])) {
+            fprintf(stderr,
+                    "cipgraph: note: the graph has no objects of type '%s', "
+                    "so the output has none\n",
+                    a->types[i]);
+            continue;
+        }
+        list_graph_types(store, &list);
+        cli_error("unknown --type '%s': it is not a STIX 2.1 type and the "
+                  "graph has no objects of that type (the graph has: %s)",
+                  a->types[i], list.len ? cg_buf_str(&list) : "none");
+        cg_buf_release(&list);
+        return CG_EXIT_USAGE;
+    }
+    return CG_EXIT_OK;
 }
 
 static int write_csv(struct cg_store *store, const struct export_args *a,
@@ -197,6 +361,11 @@ int cmd_export(int argc, char **argv, const struct cli_global *global)
     store = cli_open_graph(global);
     if (!store)
         return CG_EXIT_FAILED;
+    status = check_types(store, &args);
+    if (status != CG_EXIT_OK) {
+        cg_store_close(store);
+        return status;
+    }
     if (args.output &&
         !(out = cli_open_output(global, args.output, NULL, 0))) {
         cg_store_close(store);

@@ -33,6 +33,9 @@ static const char triage_usage[] =
     "  --refresh        extract every value's features from the graph again,\n"
     "                   after an import changed enriched observables\n";
 
+/* Largest --limit accepted. */
+#define CG_TRIAGE_LIMIT_MAX 1000000000LL
+
 struct triage_args {
     struct cg_triage_query query;
     enum cg_triage_format format;
@@ -59,9 +62,10 @@ static bool apply_option(int opt, const char *value, struct triage_args *a)
 
     switch (opt) {
     case 'l':
-        if (!cli_parse_count(value, 1000000000LL, &count)) {
-            cli_error("invalid --limit '%s': use a whole number, 0 for all",
-                      value);
+        if (!cli_parse_count(value, CG_TRIAGE_LIMIT_MAX, &count)) {
+            cli_error("invalid --limit '%s': use a whole number from 0 (all "
+                      "rows) to %lld",
+                      value, CG_TRIAGE_LIMIT_MAX);
             return false;
         }
         a->query.limit = count;
@@ -95,7 +99,6 @@ static bool apply_option(int opt, const char *value, struct triage_args *a)
         a->query.refresh = true;
         return true;
     default:
-        cli_error("invalid option; run 'cipgraph help triage'");
         return false;
     }
 }
@@ -117,11 +120,20 @@ static int parse_args(int argc, char **argv, struct triage_args *a)
 
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "l:k:s:f:c:rh", options, NULL)) !=
+    while ((opt = getopt_long(argc, argv, ":l:k:s:f:c:rh", options, NULL)) !=
            -1) {
         if (opt == 'h') {
             fputs(triage_usage, stdout);
             return CG_EXIT_OK;
+        }
+        if (opt == '?') {
+            cli_error("unknown option '%s'; run 'cipgraph help triage'",
+                      argv[optind - 1]);
+            return CG_EXIT_USAGE;
+        }
+        if (opt == ':') {
+            cli_error("option '%s' needs a value", argv[optind - 1]);
+            return CG_EXIT_USAGE;
         }
         if (!apply_option(opt, optarg, a))
             return CG_EXIT_USAGE;

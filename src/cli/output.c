@@ -1,5 +1,6 @@
 /*
- * Text and JSON rendering for `cipgraph enrich`.
+ * Text and JSON rendering for `cipgraph enrich`, and the escaped text
+ * output and plural helper that the other commands' tables share.
  */
 #include "cli/output.h"
 
@@ -7,18 +8,43 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "input/text.h"
 
 /* Column widths of the triage table, in characters. */
 #define COL_VALUE 42
 #define COL_FLAGS 26
 #define COL_WHERE 24
 
+const char *cli_plural(long long count, const char *singular,
+                       const char *plural)
+{
+    return count == 1 ? singular : plural;
+}
+
+/*
+ * Returns the raw input as a JSON string. JSON cannot carry bytes that are
+ * not valid UTF-8, so such an input is given in its escaped form, as in
+ * the error message, instead of dropping the whole line.
+ */
+static json_t *raw_input_json(const char *raw)
+{
+    struct cg_buf escaped = CG_BUF_INIT;
+    json_t *text = json_string(raw ? raw : "");
+
+    if (text || !raw)
+        return text;
+    if (cg_text_escape(&escaped, raw, strlen(raw)) == CG_OK)
+        text = json_string(cg_buf_str(&escaped));
+    cg_buf_release(&escaped);
+    return text;
+}
+
 void cli_print_result_json(FILE *out, const struct cg_result *result)
 {
-    json_t *obj = json_pack("{ss si ss si}", "input", result->raw, "line",
-                            (int)result->line, "outcome",
-                            cg_outcome_name(result->outcome), "api_calls",
-                            result->api_calls);
+    json_t *obj = json_pack(
+        "{so si ss si}", "input", raw_input_json(result->raw), "line",
+        (int)result->line, "outcome", cg_outcome_name(result->outcome),
+        "api_calls", result->api_calls);
     char *text;
 
     if (!obj)
@@ -96,35 +122,57 @@ void cli_print_progress(FILE *out, const struct cg_engine_stats *stats,
     else
         fprintf(out,
                 "cipgraph: progress %ld/%s values, %.1f/s, ETA %s, "
-                "%ld calls, %ld credits\n",
-                done, of, rate, eta, stats->api_calls, stats->credits_used);
+                "%ld %s, %ld %s\n",
+                done, of, rate, eta, stats->api_calls,
+                cli_plural(stats->api_calls, "call", "calls"),
+                stats->credits_used,
+                cli_plural(stats->credits_used, "credit", "credits"));
     fflush(out);
 }
 
-/* Prints text in exactly width characters (UTF-8 aware), cutting with
- * "~". */
-static void print_cell(FILE *out, const char *text, int width)
+int cli_print_text(FILE *out, const char *text, int max)
 {
+    const char *p = text ? text : "";
+    size_t left = strlen(p);
     int shown = 0;
-    const unsigned char *p = (const unsigned char *)(text ? text : "");
 
-    while (*p && shown < width) {
-        size_t len = 1;
+    while (left > 0) {
+        char piece[CG_TEXT_PIECE_SIZE];
+        size_t piece_len;
+        size_t n = cg_text_escape_char(p, left, piece, &piece_len);
+        /* An escape such as \x1b takes four columns and is never split. */
+        int columns = piece_len != n ? (int)piece_len : 1;
+        int limit = n == left ? max : max - 1;
 
-        while ((p[len] & 0xC0) == 0x80)
-            len++;
-        if (shown == width - 1 && p[len]) {
+        if (max > 0 && shown + columns > limit) {
             fputc('~', out);
             shown++;
             break;
         }
-        fwrite(p, 1, len, out);
-        p += len;
-        shown++;
+        fwrite(piece, 1, piece_len, out);
+        shown += columns;
+        p += n;
+        left -= n;
     }
-    for (; shown < width; shown++)
+    return shown;
+}
+
+/* Prints text escaped in exactly width characters and a space. */
+static void print_cell(FILE *out, const char *text, int width)
+{
+    for (int shown = cli_print_text(out, text, width); shown < width; shown++)
         fputc(' ', out);
     fputc(' ', out);
+}
+
+/* Prints the rows that --top left out, when there are any. */
+static void print_hidden(FILE *out, long long hidden)
+{
+    if (hidden > 0)
+        fprintf(out,
+                "... %lld more enriched %s (see --format json, 'cipgraph "
+                "show' or 'cipgraph export')\n",
+                hidden, cli_plural(hidden, "row", "rows"));
 }
 
 struct table_state {
@@ -179,8 +227,11 @@ static void print_enriched(struct table_state *state,
         fprintf(state->out, "%6.1f", phish);
     else
         fputs("     -", state->out);
-    if (row->reason && strcmp(row->reason, "enriched") != 0)
-        fprintf(state->out, "  (%s)", row->reason);
+    if (row->reason && strcmp(row->reason, "enriched") != 0) {
+        fputs("  (", state->out);
+        cli_print_text(state->out, row->reason, 0);
+        fputc(')', state->out);
+    }
     fputc('\n', state->out);
 }
 
@@ -198,11 +249,7 @@ static int print_row(const struct cg_run_row *row, void *data)
         return 0;
     }
     if (!state->problems_header) {
-        if (state->hidden)
-            fprintf(state->out,
-                    "... %lld more enriched rows (see --format "
-                    "json, 'cipgraph show' or 'cipgraph export')\n",
-                    state->hidden);
+        print_hidden(state->out, state->hidden);
         fputs("\nNot enriched:\n", state->out);
         state->problems_header = true;
     }
@@ -211,8 +258,9 @@ static int print_row(const struct cg_run_row *row, void *data)
                strcmp(row->kind ? row->kind : "", "invalid") == 0 ? row->raw
                                                                   : row->value,
                COL_VALUE);
-    fprintf(state->out, "%-8s %s\n", row->state,
-            row->reason ? row->reason : "");
+    print_cell(state->out, row->state, 8);
+    cli_print_text(state->out, row->reason, 0);
+    fputc('\n', state->out);
     return 0;
 }
 
@@ -225,11 +273,8 @@ void cli_print_run_table(FILE *out, struct cg_store *store, int64_t run_id,
     print_header(out);
     if (cg_store_run_rows(store, run_id, print_row, &state, &err) != CG_OK)
         fprintf(stderr, "cipgraph: error: %s\n", cg_error_text(&err));
-    if (!state.problems_header && state.hidden)
-        fprintf(out,
-                "... %lld more enriched rows (see --format json, "
-                "'cipgraph show' or 'cipgraph export')\n",
-                state.hidden);
+    if (!state.problems_header)
+        print_hidden(out, state.hidden);
     fflush(out);
 }
 
@@ -241,13 +286,15 @@ void cli_print_summary(FILE *out, const struct cg_engine_stats *stats,
 
     format_duration(stats->elapsed_ms, elapsed, sizeof(elapsed));
     fprintf(out,
-            "\ncipgraph: run %lld: %ld values read, %ld distinct, "
-            "%ld duplicates\n"
+            "\ncipgraph: run %lld: %ld %s read, %ld distinct, %ld %s\n"
             "  enriched %ld, from cache %ld, no data %ld, done earlier %ld\n"
             "  skipped %ld (private, reserved or CIDR), invalid %ld, "
             "failed %ld, not done %ld\n"
             "  API calls %ld (",
-            (long long)run_id, stats->read, stats->distinct, stats->duplicates,
+            (long long)run_id, stats->read,
+            cli_plural(stats->read, "value", "values"), stats->distinct,
+            stats->duplicates,
+            cli_plural(stats->duplicates, "duplicate", "duplicates"),
             stats->enriched, stats->cached, stats->no_data, stats->earlier,
             stats->skipped, stats->invalid, stats->failed, stats->not_done,
             stats->api_calls);
@@ -268,18 +315,20 @@ void cli_print_summary(FILE *out, const struct cg_engine_stats *stats,
     if (stats->rate > 0)
         fprintf(out, " rate %g calls/s;", stats->rate);
     if (stats->slowdowns > 0)
-        fprintf(out, " %ld slowdowns after refusals;", stats->slowdowns);
+        fprintf(out, " slowdowns after refusals %ld;", stats->slowdowns);
     fprintf(out, " time %s\n", elapsed);
     /* An interrupted run stops reading its input, so the values after the
      * last one read are not counted as left. */
     if (stats->stop_reason == CG_ERR_INTERRUPTED)
         fprintf(out,
-                "  stopped early: %s after reading %ld values, %ld of them "
+                "  stopped early: %s after reading %ld %s, %ld of them "
                 "not done (continue with: cipgraph enrich --resume)\n",
-                cg_strerror(stats->stop_reason), stats->read, stats->not_done);
+                cg_strerror(stats->stop_reason), stats->read,
+                cli_plural(stats->read, "value", "values"), stats->not_done);
     else if (stats->stop_reason != CG_OK)
-        fprintf(out, "  stopped early: %s; %ld values left%s\n",
+        fprintf(out, "  stopped early: %s; %ld %s left%s\n",
                 cg_strerror(stats->stop_reason), stats->not_done,
+                cli_plural(stats->not_done, "value", "values"),
                 stats->stop_reason == CG_ERR_API_KEY
                     ? ""
                     : " (continue with: cipgraph enrich --resume)");

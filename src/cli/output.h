@@ -9,6 +9,19 @@
 
 #include "enrich/engine.h"
 
+/* Returns singular when count is 1, else plural, for counts in messages. */
+const char *cli_plural(long long count, const char *singular,
+                       const char *plural);
+
+/*
+ * Writes text (NULL for none) with control characters and invalid UTF-8
+ * escaped as \xNN, so that a value from the input, the graph or the API
+ * cannot send escape sequences to the terminal. With max > 0, at most max
+ * characters are written and the last one is "~" when text was cut.
+ * Returns the number of characters written.
+ */
+int cli_print_text(FILE *out, const char *text, int max);
+
 /* Writes one result as a JSON object on its own line. */
 void cli_print_result_json(FILE *out, const struct cg_result *result);
 

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/clock.h"
+#include "input/text.h"
 
 /* One ranked row. Strings are owned. */
 struct ranked {
@@ -257,16 +259,34 @@ static const char *or_dash(const char *text)
     return text && *text ? text : "-";
 }
 
+/* Returns text with control characters and invalid UTF-8 escaped, in
+ * buf, or "?" when memory runs out. */
+static const char *escape_cell(struct cg_buf *buf, const char *text)
+{
+    if (cg_text_escape(buf, text, strlen(text)) != CG_OK)
+        return "?";
+    return cg_buf_str(buf);
+}
+
+/* The table goes to a terminal, and values come from the graph and the
+ * API, so every text column is escaped. */
 static void write_table_row(FILE *out, size_t rank, const struct ranked *row,
                             const struct explained *e)
 {
+    struct cg_buf cells[5] = {CG_BUF_INIT, CG_BUF_INIT, CG_BUF_INIT,
+                              CG_BUF_INIT, CG_BUF_INIT};
     char score[16] = "-";
 
     if (e->features.score >= 0)
         snprintf(score, sizeof(score), "%d", e->features.score);
     fprintf(out, "%4zu %8.1f  %-40s %-6s %-9s %-9s %5s  %s\n", rank,
-            row->priority, row->value, row->kind, or_dash(e->features.inbound),
-            or_dash(e->features.outbound), score, e->reasons);
+            row->priority, escape_cell(&cells[0], row->value),
+            escape_cell(&cells[1], row->kind),
+            escape_cell(&cells[2], or_dash(e->features.inbound)),
+            escape_cell(&cells[3], or_dash(e->features.outbound)), score,
+            escape_cell(&cells[4], e->reasons));
+    for (size_t i = 0; i < CG_ARRAY_LEN(cells); i++)
+        cg_buf_release(&cells[i]);
 }
 
 static json_t *row_json(size_t rank, const struct ranked *row,

@@ -1,10 +1,11 @@
 /*
- * Domain names. Pure-ASCII labels are validated here and never pass
- * through IDNA, because they need no conversion and real host names
- * (Cloudflare Workers and GoDaddy Sites subdomains, for example) carry
- * underscores, which IDNA 2008 disallows. Labels with other characters go
- * through libidn2 with UTS #46 nontransitional processing, and the result
- * is validated again with the ASCII rules.
+ * Domain names. Pure-ASCII labels are validated here and are not converted
+ * by IDNA, because they need no conversion and real host names (Cloudflare
+ * Workers and GoDaddy Sites subdomains, for example) carry underscores,
+ * which IDNA 2008 disallows. Only their "xn--" labels are checked with
+ * libidn2. Labels with other characters go through libidn2 with UTS #46
+ * nontransitional processing, and the result is validated again with the
+ * ASCII rules.
  */
 #include "input/hostname.h"
 
@@ -136,41 +137,108 @@ out:
     return rc;
 }
 
+static bool is_alabel(const char *label, size_t len)
+{
+    return len >= 4 && strncmp(label, "xn--", 4) == 0;
+}
+
 /*
- * Checks the final ASCII name: allowed characters, label lengths, total
- * length, at least two labels and a last label that is not a number. IDNA
- * output is checked too, because UTS #46 without the STD3 rules can map a
- * character such as U+FF04 to ASCII '$', and U+FF0E to a dot that makes
- * "0x.0x" out of a Unicode label.
+ * Checks that an "xn--" label is an A-label that libidn2 accepts under
+ * UTS #46: valid Punycode (RFC 3492) that decodes to non-ASCII text that
+ * passes the UTS #46 validity criteria, so "xn--", "xn--zz" and "xn--a"
+ * (U+0080) are rejected. Transitional processing is used here only for its
+ * wider set of valid characters: in libidn2 2.3 it also accepts the symbols
+ * that IDNA 2003 allowed, so emoji domains registered under IDNA 2003, such
+ * as "xn--i-7iq.ws", stay valid.
  */
-static bool check_ascii_name(const char *name, size_t len,
-                             char reason[CG_HOSTNAME_REASON_SIZE])
+static enum cg_err check_alabel(const char *label, size_t len,
+                                char reason[CG_HOSTNAME_REASON_SIZE])
 {
     char quoted[LABEL_QUOTE_MAX + 4];
+    char *copy = malloc(len + 1);
+    uint8_t *lookup = NULL;
+    int idn_rc;
+
+    if (!copy)
+        return CG_ERR_NOMEM;
+    memcpy(copy, label, len);
+    copy[len] = '\0';
+    idn_rc = idn2_lookup_u8((const uint8_t *)copy, &lookup, IDN2_TRANSITIONAL);
+    idn2_free(lookup);
+    free(copy);
+    if (idn_rc == IDN2_MALLOC)
+        return CG_ERR_NOMEM;
+    if (idn_rc == IDN2_OK)
+        return CG_OK;
+
+    quote_label(quoted, label, len);
+    snprintf(reason, CG_HOSTNAME_REASON_SIZE,
+             "label '%s' starts with 'xn--' but is not a valid A-label: %s",
+             quoted, idn2_strerror(idn_rc));
+    return CG_ERR_INVALID;
+}
+
+/*
+ * Checks one label of the final ASCII name: its length, no hyphen at
+ * either end (RFC 1035 section 2.3.1, which RFC 1123 section 2.1 relaxes
+ * only for a leading digit) and, for an "xn--" label, a valid A-label.
+ * Underscores stay allowed, because real host names carry them.
+ */
+static enum cg_err check_label(const char *label, size_t len,
+                               char reason[CG_HOSTNAME_REASON_SIZE])
+{
+    char quoted[LABEL_QUOTE_MAX + 4];
+
+    if (len == 0) {
+        snprintf(reason, CG_HOSTNAME_REASON_SIZE,
+                 "it has an empty label (a leading dot or two dots in a "
+                 "row)");
+        return CG_ERR_INVALID;
+    }
+    quote_label(quoted, label, len);
+    if (len > LABEL_MAX) {
+        snprintf(reason, CG_HOSTNAME_REASON_SIZE,
+                 "label '%s' is %zu bytes long, above the maximum of %d",
+                 quoted, len, LABEL_MAX);
+        return CG_ERR_INVALID;
+    }
+    if (label[0] == '-' || label[len - 1] == '-') {
+        snprintf(reason, CG_HOSTNAME_REASON_SIZE,
+                 "label '%s' starts or ends with a hyphen, which host "
+                 "names do not allow",
+                 quoted);
+        return CG_ERR_INVALID;
+    }
+    if (is_alabel(label, len))
+        return check_alabel(label, len, reason);
+    return CG_OK;
+}
+
+/*
+ * Checks the final ASCII name: allowed characters, each label as
+ * check_label does, total length, at least two labels and a last label
+ * that is not a number. IDNA output is checked too, because UTS #46
+ * without the STD3 rules can map a character such as U+FF04 to ASCII '$',
+ * and U+FF0E to a dot that makes "0x.0x" out of a Unicode label.
+ */
+static enum cg_err check_ascii_name(const char *name, size_t len,
+                                    char reason[CG_HOSTNAME_REASON_SIZE])
+{
     size_t labels = 0;
     size_t start = 0;
+    enum cg_err rc;
 
     for (size_t i = 0; i <= len; i++) {
         if (i < len && name[i] != '.') {
             if (!is_host_char(name[i])) {
                 describe_bad_char(name[i], reason);
-                return false;
+                return CG_ERR_INVALID;
             }
             continue;
         }
-        if (i == start) {
-            snprintf(reason, CG_HOSTNAME_REASON_SIZE,
-                     "it has an empty label (a leading dot or two dots in a "
-                     "row)");
-            return false;
-        }
-        if (i - start > LABEL_MAX) {
-            quote_label(quoted, name + start, i - start);
-            snprintf(reason, CG_HOSTNAME_REASON_SIZE,
-                     "label '%s' is %zu bytes long, above the maximum of %d",
-                     quoted, i - start, LABEL_MAX);
-            return false;
-        }
+        rc = check_label(name + start, i - start, reason);
+        if (rc != CG_OK)
+            return rc;
         labels++;
         start = i + 1;
     }
@@ -179,13 +247,13 @@ static bool check_ascii_name(const char *name, size_t len,
         snprintf(reason, CG_HOSTNAME_REASON_SIZE,
                  "it has no dot, and single-label names such as 'localhost' "
                  "are not public domain names");
-        return false;
+        return CG_ERR_INVALID;
     }
     if (len > DOMAIN_NAME_MAX) {
         snprintf(reason, CG_HOSTNAME_REASON_SIZE,
                  "it is %zu bytes long, above the DNS maximum of %d", len,
                  DOMAIN_NAME_MAX);
-        return false;
+        return CG_ERR_INVALID;
     }
     /* The WHATWG URL Standard reads a host whose last label is a number
      * as an IPv4 address, and no top-level domain is one. */
@@ -193,9 +261,9 @@ static bool check_ascii_name(const char *name, size_t len,
         snprintf(reason, CG_HOSTNAME_REASON_SIZE,
                  "its top-level label is a number, which no top-level domain "
                  "is");
-        return false;
+        return CG_ERR_INVALID;
     }
-    return true;
+    return CG_OK;
 }
 
 /*
@@ -232,11 +300,6 @@ out:
     idn2_free(ulabel);
     free(copy);
     return result;
-}
-
-static bool is_alabel(const char *label, size_t len)
-{
-    return len > 4 && strncmp(label, "xn--", 4) == 0;
 }
 
 static enum cg_err build_display(const char *ascii, size_t len,
@@ -313,12 +376,10 @@ enum cg_err cg_hostname_normalize(const char *name, size_t len, char **ascii,
     }
 
     rc = convert_labels(name, len, &out, reason);
+    if (rc == CG_OK)
+        rc = check_ascii_name(cg_buf_str(&out), out.len, reason);
     if (rc != CG_OK)
         goto out;
-    if (!check_ascii_name(cg_buf_str(&out), out.len, reason)) {
-        rc = CG_ERR_INVALID;
-        goto out;
-    }
     rc = build_display(cg_buf_str(&out), out.len, &shown);
     if (rc != CG_OK)
         goto out;

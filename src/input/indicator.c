@@ -503,9 +503,12 @@ static size_t scheme_length(const char *s, size_t len)
 }
 
 /*
- * For a scheme that is not a web scheme (tcp://, udp://, ssh://, rdp://
- * and any other), the indicator is the host with its port, so the path is
- * ignored.
+ * For a scheme other than http and https (tcp://, udp://, ssh://, rdp://,
+ * ftp:// and any other), the indicator is the host with its port, so the
+ * path is ignored. The Criminal IP domain endpoints scan web sites, so the
+ * host is what can be looked up.
+ * NOTE: how the real API responds to an ftp:// URL is unverified. cip-sim
+ * rejects it as an invalid query, which costs a call.
  */
 static enum cg_err parse_transport(struct cg_parse *parse, const char *rest,
                                    size_t len)
@@ -566,6 +569,46 @@ static enum cg_err parse_value(struct cg_parse *parse, const char *s,
     return cg_url_parse(parse, "http", 4, s, len);
 }
 
+/*
+ * Replaces the error for an invalid value with commas, such as a row of
+ * Criminal IP's C2 feed without the file's header row
+ * ("1.2.3.4,c2_covenant,443,..."), when its first comma-separated field is
+ * an indicator. The field is not used in place of the value, because
+ * commas may also join several values on one line, and all but the first
+ * would be dropped without a word. Returns CG_ERR_INVALID (or
+ * CG_ERR_NOMEM), keeping the original message when the rule does not
+ * apply.
+ */
+static enum cg_err explain_csv_row(struct cg_parse *parse, const char *s,
+                                   size_t len)
+{
+    const char *comma = memchr(s, ',', len);
+    struct cg_parse_opts opts = {.allow_private = true};
+    struct cg_indicator field;
+    char quoted[CG_QUOTE_SIZE];
+    size_t field_len;
+    enum cg_err rc;
+
+    if (!comma)
+        return CG_ERR_INVALID;
+    field_len = (size_t)(comma - s);
+    /* The field has no comma, so this call does not come back here. */
+    rc = cg_indicator_parse(s, field_len, &opts, &field, NULL);
+    cg_indicator_release(&field);
+    if (rc == CG_ERR_NOMEM)
+        return rc;
+    if (rc == CG_ERR_INVALID || rc == CG_ERR_TOO_LARGE)
+        return CG_ERR_INVALID;
+
+    cg_parse_quote(quoted, s, field_len);
+    return cg_error_set(parse->err, CG_ERR_INVALID,
+                        "'%s' looks like a CSV row: its first field '%s' is "
+                        "an indicator. Start the file with its CSV header "
+                        "row so that only the first column is read, or put "
+                        "one value on each line",
+                        parse->quoted, quoted);
+}
+
 enum cg_err cg_indicator_parse(const char *raw, size_t len,
                                const struct cg_parse_opts *opts,
                                struct cg_indicator *out, struct cg_error *err)
@@ -615,6 +658,8 @@ enum cg_err cg_indicator_parse(const char *raw, size_t len,
     if (rc == CG_OK)
         rc = parse_value(&parse, refanged, refanged_len);
     free(refanged);
+    if (rc == CG_ERR_INVALID)
+        rc = explain_csv_row(&parse, raw + start, end - start);
 
     if (rc == CG_ERR_NOMEM)
         cg_error_set(err, rc, "out of memory while parsing '%s'", parse.quoted);

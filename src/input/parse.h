@@ -110,7 +110,7 @@ size_t cg_parse_authority_length(const char *s, size_t len);
 /* Moves *s past the user-info of an authority ("user:pass@"), if any. */
 void cg_parse_strip_userinfo(const char **s, size_t *len);
 
-/* Returns true for http, https, ftp and ftps, in any case. */
+/* Returns true for http and https, in any case. */
 bool cg_url_is_web_scheme(const char *scheme, size_t len);
 
 /*

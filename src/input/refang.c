@@ -15,9 +15,26 @@ struct bracket_form {
 };
 
 static const struct bracket_form bracket_forms[] = {
-    {"[.]", "."},   {"(.)", "."},     {"{.}", "."},
-    {"[dot]", "."}, {"(dot)", "."},   {"{dot}", "."},
-    {"[:]", ":"},   {"[://]", "://"}, {"[@]", "@"},
+    {"[.]", "."},   {"(.)", "."},   {"{.}", "."},   {"[dot]", "."},
+    {"(dot)", "."}, {"{dot}", "."}, {"[:]", ":"},   {"[://]", "://"},
+    {"[@]", "@"},   {"[/]", "/"},   {"[//]", "//"},
+};
+
+/*
+ * A form with its bracket on one side only, as in "example[.com" or
+ * "evil.com/]x". An opening form is left alone while the next input byte
+ * is one of wait_for, because that byte may still complete a bracketed
+ * form such as "[.]" or "[//]".
+ */
+struct half_form {
+    const char *text;
+    const char *replacement;
+    const char *wait_for;
+};
+
+static const struct half_form half_forms[] = {
+    {"[.", ".", "]"},  {".]", ".", ""}, {"[//", "//", "]"},
+    {"[/", "/", "]/"}, {"/]", "/", ""},
 };
 
 static char to_lower(char c)
@@ -53,6 +70,21 @@ static const struct bracket_form *match_bracket_form(const char *out, size_t n)
     return NULL;
 }
 
+static const struct half_form *match_half_form(const char *out, size_t n,
+                                               int next)
+{
+    for (size_t i = 0; i < CG_ARRAY_LEN(half_forms); i++) {
+        const struct half_form *form = &half_forms[i];
+
+        if (!ends_with_form(out, n, form->text, strlen(form->text)))
+            continue;
+        if (next > 0 && strchr(form->wait_for, next))
+            continue;
+        return form;
+    }
+    return NULL;
+}
+
 /*
  * Replaces defang forms at the end of out[0..n) until none is left and
  * returns the new length. next is the input byte that comes after, or -1,
@@ -63,6 +95,7 @@ static size_t reduce_tail(char *out, size_t n, int next, bool *skip_blanks,
 {
     for (;;) {
         const struct bracket_form *form = match_bracket_form(out, n);
+        const struct half_form *half;
 
         if (form) {
             size_t replacement_len = strlen(form->replacement);
@@ -76,14 +109,13 @@ static size_t reduce_tail(char *out, size_t n, int next, bool *skip_blanks,
             *defanged = true;
             continue;
         }
-        if (n >= 2 && out[n - 2] == '[' && out[n - 1] == '.' && next != ']') {
-            out[n - 2] = '.';
-            n--;
-            *defanged = true;
-            continue;
-        }
-        if (n >= 2 && out[n - 2] == '.' && out[n - 1] == ']') {
-            n--;
+        half = match_half_form(out, n, next);
+        if (half) {
+            size_t replacement_len = strlen(half->replacement);
+
+            n -= strlen(half->text);
+            memcpy(out + n, half->replacement, replacement_len);
+            n += replacement_len;
             *defanged = true;
             continue;
         }

@@ -15,8 +15,10 @@
  *
  * These forms are replaced anywhere in the value:
  * - "[.]", "(.)", "{.}", "[dot]", "(dot)" and "{dot}", in any case, by ".";
- * - "[:]" by ":", "[://]" by "://" and "[@]" by "@";
- * - the half-defanged "[." and ".]" by ".";
+ * - "[:]" by ":", "[://]" by "://", "[@]" by "@", "[/]" by "/" and
+ *   "[//]" by "//";
+ * - the half-defanged "[." and ".]" by ".", "[/" and "/]" by "/", and
+ *   "[//" by "//";
  * - a leading "hxxp" in any case, followed by ':' or "s:", by "http".
  * Spaces and tabs next to a bracketed form are removed as well, as in
  * "example [.] com". Commas are left alone.

@@ -1,8 +1,11 @@
 /*
  * Byte-level handling of a raw value before it is classified: trimming,
  * strict UTF-8 decoding, the control-character and whitespace checks, and
- * the escaped copy of the value that error messages quote.
+ * the escaping of control characters and invalid UTF-8 that error
+ * messages and terminal output use.
  */
+#include "input/text.h"
+
 #include "input/parse.h"
 
 #include <stdio.h>
@@ -117,24 +120,46 @@ static bool is_control(uint32_t code_point)
     return code_point < 0x20 || (code_point >= 0x7f && code_point <= 0x9f);
 }
 
+size_t cg_text_escape_char(const char *s, size_t len,
+                           char piece[CG_TEXT_PIECE_SIZE], size_t *piece_len)
+{
+    uint32_t code_point = 0;
+    size_t n = utf8_decode(s, len, &code_point);
+
+    if (n == 0 || is_control(code_point)) {
+        snprintf(piece, CG_TEXT_PIECE_SIZE, "\\x%02x", (unsigned char)s[0]);
+        *piece_len = 4;
+        return 1;
+    }
+    memcpy(piece, s, n);
+    piece[n] = '\0';
+    *piece_len = n;
+    return n;
+}
+
+enum cg_err cg_text_escape(struct cg_buf *out, const char *s, size_t len)
+{
+    enum cg_err rc = CG_OK;
+
+    for (size_t i = 0; i < len && rc == CG_OK;) {
+        char piece[CG_TEXT_PIECE_SIZE];
+        size_t piece_len;
+
+        i += cg_text_escape_char(s + i, len - i, piece, &piece_len);
+        rc = cg_buf_append(out, piece, piece_len);
+    }
+    return rc;
+}
+
 void cg_parse_quote(char out[CG_QUOTE_SIZE], const char *s, size_t len)
 {
     size_t used = 0;
 
     for (size_t i = 0; i < len;) {
-        char piece[8];
+        char piece[CG_TEXT_PIECE_SIZE];
         size_t piece_len;
-        uint32_t code_point = 0;
-        size_t n = utf8_decode(s + i, len - i, &code_point);
+        size_t n = cg_text_escape_char(s + i, len - i, piece, &piece_len);
 
-        if (n == 0 || is_control(code_point)) {
-            snprintf(piece, sizeof(piece), "\\x%02x", (unsigned char)s[i]);
-            piece_len = 4;
-            n = 1;
-        } else {
-            memcpy(piece, s + i, n);
-            piece_len = n;
-        }
         if (used + piece_len > CG_QUOTE_MAX) {
             memcpy(out + used, "...", 3);
             used += 3;

@@ -1,5 +1,5 @@
 /*
- * URLs with a web scheme: http, https, ftp and ftps. The canonical form
+ * URLs with a web scheme: http and https. The canonical form
  * has a lower-case scheme, the normalised host (A-label, dotted IPv4 or
  * bracketed RFC 5952 IPv6), no user-info, no default port and no
  * fragment. The path and query are kept byte for byte, except that the
@@ -21,8 +21,6 @@ struct web_scheme {
 static const struct web_scheme web_schemes[] = {
     {"http", 80},
     {"https", 443},
-    {"ftp", 21},
-    {"ftps", 990},
 };
 
 static char to_lower(char c)

@@ -188,6 +188,40 @@ static unsigned kind_scope(const struct cg_indicator *ind)
     }
 }
 
+/* Returns a parsed value's kind with its article, for messages. */
+static const char *kind_phrase(enum cg_kind kind)
+{
+    switch (kind) {
+    case CG_KIND_IPV4:
+        return "an IPv4 address";
+    case CG_KIND_IPV6:
+        return "an IPv6 address";
+    case CG_KIND_CIDR:
+        return "a CIDR block";
+    case CG_KIND_DOMAIN:
+        return "a domain name";
+    case CG_KIND_URL:
+        return "a URL";
+    default:
+        return "not an indicator";
+    }
+}
+
+/* Returns the kind of value that an entity of one scope type contains,
+ * with its article, for messages. */
+static const char *scope_phrase(unsigned scope)
+{
+    if (scope & CG_SCOPE_IPV4)
+        return "an IPv4 address";
+    if (scope & CG_SCOPE_IPV6)
+        return "an IPv6 address";
+    if (scope & CG_SCOPE_DOMAIN)
+        return "a domain name";
+    if (scope & CG_SCOPE_URL)
+        return "a URL";
+    return "a supported value";
+}
+
 /* Parses the value and checks that it is of the entity's type. */
 static bool check_value(struct cg_msg_ctx *ctx, struct cg_indicator *ind)
 {
@@ -209,10 +243,9 @@ static bool check_value(struct cg_msg_ctx *ctx, struct cg_indicator *ind)
     }
     if (!(kind_scope(ind) & ctx->scope)) {
         cg_worker__finish(ctx, true,
-                          "the value '%.200s' of the %s entity is a %s, not "
-                          "a %s",
-                          ctx->value, ctx->type_name, cg_kind_name(ind->kind),
-                          ctx->type_name);
+                          "the value '%.200s' of the %s entity is %s, not %s",
+                          ctx->value, ctx->type_name, kind_phrase(ind->kind),
+                          scope_phrase(ctx->scope));
         return false;
     }
     return true;

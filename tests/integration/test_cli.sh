@@ -35,6 +35,60 @@ json_get "$WORK/show.json" "len(d['neighbors']) > 3" | grep -q True || fail "too
 expect_exit 1 "$CIPGRAPH" show 203.0.113.200 2>"$WORK/missing.err"
 grep -q "not in the graph" "$WORK/missing.err" || fail "no not-found message"
 
+note "control characters and invalid UTF-8 in values are printed escaped"
+printf '\033]0;pwned\007.com\nab\010\010cd.com\ncaf\303.com\n\302\23331mred.com\n' \
+    >"$WORK/escapes.txt"
+expect_exit 1 "$CIPGRAPH" enrich --input "$WORK/escapes.txt" \
+    >"$WORK/escapes.out" 2>"$WORK/escapes.err"
+python3 - "$WORK/escapes.out" <<'PY' || fail "the table printed raw control bytes"
+import sys
+data = open(sys.argv[1], "rb").read()
+raw = [b for b in data if b < 0x20 and b != 0x0a or b == 0x7f]
+assert not raw, f"raw control bytes {sorted(set(raw))}"
+text = data.decode("utf-8")  # raises on invalid UTF-8
+assert not any(0x80 <= ord(c) <= 0x9f for c in text), "raw C1 control"
+for escaped in (r"\x1b]0;pwned\x07.com", r"ab\x08\x08cd.com", r"caf\xc3.com",
+                r"\xc2\x9b31mred.com"):
+    assert f"  {escaped} " in text, f"value column lacks {escaped}"
+PY
+expect_exit 1 "$CIPGRAPH" enrich --format json --input "$WORK/escapes.txt" \
+    >"$WORK/escapes.jsonl" 2>/dev/null
+[[ $(wc -l <"$WORK/escapes.jsonl") -eq 4 ]] ||
+    fail "expected a JSON line for each of the 4 values: $(cat "$WORK/escapes.jsonl")"
+grep -qF '"input":"caf\\xc3.com"' "$WORK/escapes.jsonl" ||
+    fail "the invalid UTF-8 input is not in its escaped form"
+
+note "summary counts are singular for one"
+expect_exit 0 "$CIPGRAPH" enrich 150.136.90.238 >/dev/null 2>"$WORK/one.err"
+grep -q "run [0-9]*: 1 value read, 1 distinct, 0 duplicates$" "$WORK/one.err" ||
+    fail "summary for one value: $(cat "$WORK/one.err")"
+expect_exit 0 "$CIPGRAPH" enrich 150.136.90.238 150.136.90.238 >/dev/null \
+    2>"$WORK/two.err"
+grep -q "run [0-9]*: 2 values read, 1 distinct, 1 duplicate$" "$WORK/two.err" ||
+    fail "summary for a duplicate: $(cat "$WORK/two.err")"
+expect_exit 4 "$CIPGRAPH" enrich --max-credits 1 --refresh 156.194.154.210 \
+    200.58.103.208 >/dev/null 2>"$WORK/left.err"
+grep -q "stopped early: .*; 1 value left" "$WORK/left.err" ||
+    fail "summary for one value left: $(cat "$WORK/left.err")"
+
+note "an ftp URL is looked up by its host, not sent as a URL"
+expect_exit 0 "$CIPGRAPH" enrich --format json --poll-interval 100ms \
+    ftp://Example.com:21/pub/file.txt >"$WORK/ftp.json" 2>/dev/null
+json_get "$WORK/ftp.json" '(d["kind"], d["value"], d["port"], d["outcome"] != "failed")' |
+    grep -qx "('domain', 'example.com', 21, True)" ||
+    fail "ftp URL: $(cat "$WORK/ftp.json")"
+
+note "a C2 feed without its header row is rejected with what to do, no call"
+calls_before=$(sim_stat total)
+tail -n +2 "$(ls "$DATA_DIR"/c2-daily-feed/*.csv | head -n 1)" | head -n 3 \
+    >"$WORK/no-header.csv"
+expect_exit 1 "$CIPGRAPH" enrich --format json --input "$WORK/no-header.csv" \
+    >"$WORK/no-header.jsonl" 2>/dev/null
+[[ $(grep -c "looks like a CSV row: its first field '[0-9.]*' is an indicator. Start the file with its CSV header row" \
+    "$WORK/no-header.jsonl") -eq 3 ]] ||
+    fail "headerless CSV rows: $(cat "$WORK/no-header.jsonl")"
+[[ $(sim_stat total) -eq "$calls_before" ]] || fail "a headerless CSV row was sent"
+
 note "export is one valid bundle in a stable order"
 expect_exit 0 "$CIPGRAPH" export --output "$WORK/export1.json"
 expect_exit 0 "$CIPGRAPH" export >"$WORK/export2.json"

@@ -81,7 +81,42 @@ note "--min-size 3 replaces the stored groupings"
 [[ $(grep -c '"type":"grouping"' "$WORK/groupings.jsonl") -eq 1 ]] ||
     fail "stale groupings were not removed"
 
-note "usage errors"
-expect_exit 2 "$CIPGRAPH" clusters --min-size 1
-expect_exit 2 "$CIPGRAPH" clusters --format xml
+note "usage errors name the option, the value and the range"
+clusters_error() { # WANT ARGS...: exit 2 and WANT in the message
+    local want=$1
+    shift
+    expect_exit 2 "$CIPGRAPH" clusters "$@" 2>"$WORK/usage.err"
+    grep -qF -- "$want" "$WORK/usage.err" || fail "clusters $*: $(cat "$WORK/usage.err")"
+}
+clusters_error "invalid --min-size '1': use a whole number from 2 to 1000000000" \
+    --min-size 1
+clusters_error "invalid --min-size '999999999999': use a whole number from 2 to 1000000000" \
+    --min-size 999999999999
+clusters_error "invalid --min-size '99999999999999999999': use a whole number from 2" \
+    --min-size 99999999999999999999
+clusters_error "invalid --max-shared '-1': use a whole number from 0 to 1000000000" \
+    --max-shared -1
+clusters_error "invalid --format 'xml': use table, json or stix" --format xml
+clusters_error "unknown option '--bogus'" --bogus
+
+note "values from the graph are printed escaped in the table"
+export CIPGRAPH_DB="$WORK/escapes.db"
+python3 - "$CG_SOURCE_DIR/tests/data/import" >"$WORK/escapes.json" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import make_bundle as mb
+favicon = "\x1b]0;pwned\x07\x08"
+objs = [mb.FEED] + mb.phish("e1.escape.example", favicon=favicon) + \
+    mb.phish("e2.escape.test", favicon=favicon)
+json.dump(mb.bundle(objs), sys.stdout)
+PY
+"$CIPGRAPH" import --quiet "$WORK/escapes.json"
+"$CIPGRAPH" clusters >"$WORK/escapes.txt" 2>"$WORK/escapes.err"
+grep -qF 'favicon \x1b]0;pwned\x07\x08 (2)' "$WORK/escapes.txt" ||
+    fail "the evidence is not escaped: $(cat -v "$WORK/escapes.txt")"
+if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$WORK/escapes.txt"; then
+    fail "the table printed raw control bytes: $(cat -v "$WORK/escapes.txt")"
+fi
+grep -q "1 cluster of 2 or more from 2 malicious observables; 0 shared values" \
+    "$WORK/escapes.err" || fail "summary line: $(cat "$WORK/escapes.err")"
 echo "PASS"

@@ -149,6 +149,14 @@ wait_work opencti-work--scope-1
 [[ $(work_field opencti-work--scope-1 'messages[-1]') == *"outside"* ]] ||
     fail "out-of-scope message: $(work_field opencti-work--scope-1 messages)"
 
+note "a value of another kind than its entity ends in error naming both"
+publish "$(message auto Domain-Name 150.136.90.238 opencti-work--kind-1)"
+wait_work opencti-work--kind-1
+[[ $(work_field opencti-work--kind-1 in_error) == True ]] ||
+    fail "an IPv4 value in a Domain-Name entity was not an error"
+[[ $(work_field opencti-work--kind-1 'messages[-1]') == *"of the Domain-Name entity is an IPv4 address, not a domain name"* ]] ||
+    fail "kind mismatch message: $(work_field opencti-work--kind-1 messages)"
+
 note "a value Criminal IP does not know ends with 'no data'"
 publish "$(message auto Domain-Name nxdomain.example.org opencti-work--nodata-1)"
 wait_work opencti-work--nodata-1

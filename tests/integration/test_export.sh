@@ -88,4 +88,31 @@ expect_exit 2 "$CIPGRAPH" export --min-score 101
 expect_exit 2 "$CIPGRAPH" export --since yesterday
 expect_exit 2 "$CIPGRAPH" export --format csv --type indicator
 expect_exit 2 "$CIPGRAPH" export --format csv --min-score 50
+
+note "usage errors name the option, the value and what is accepted"
+export_error() { # WANT ARGS...: exit 2 and WANT in the message, no output
+    local want=$1
+    shift
+    expect_exit 2 "$CIPGRAPH" export "$@" >"$WORK/usage.out" 2>"$WORK/usage.err"
+    grep -qF -- "$want" "$WORK/usage.err" || fail "export $*: $(cat "$WORK/usage.err")"
+    [[ ! -s "$WORK/usage.out" ]] || fail "export $* wrote output"
+}
+export_error "invalid --format 'xml': use stix, jsonl or csv" --format xml
+export_error "invalid --min-score '101': use a whole number from 0 to 100" --min-score 101
+export_error "invalid --since 'yesterday': use YYYY-MM-DD" --since yesterday
+export_error "invalid --type 'Not A Type': a STIX type name has" --type 'Not A Type'
+export_error "unknown option '--bogus'" --bogus
+export_error "option '--type' needs a value" --type
+
+note "--type: an unknown type is an error, a STIX type without objects a note"
+export_error "unknown --type 'nope': it is not a STIX 2.1 type" --type nope
+grep -qF "(the graph has: " "$WORK/usage.err" || fail "the error lists no graph types"
+export_error "unknown --type 'ipv4'" --type indicator,ipv4
+expect_exit 0 "$CIPGRAPH" export --type malware-analysis >"$WORK/none.json" 2>"$WORK/none.err"
+grep -qF "note: the graph has no objects of type 'malware-analysis'" "$WORK/none.err" ||
+    fail "no note for a STIX type without objects: $(cat "$WORK/none.err")"
+[[ $(json_get "$WORK/none.json" 'len(d.get("objects", []))') == 0 ]] ||
+    fail "--type malware-analysis wrote objects"
+expect_exit 0 "$CIPGRAPH" export --type ipv4-addr >/dev/null 2>"$WORK/some.err"
+[[ ! -s "$WORK/some.err" ]] || fail "a note for a type with objects: $(cat "$WORK/some.err")"
 echo "PASS"

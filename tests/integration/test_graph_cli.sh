@@ -20,6 +20,14 @@ expect_exit 2 "$CIPGRAPH" triage --since yesterday
 expect_exit 2 "$CIPGRAPH" triage --format xml
 expect_exit 2 "$CIPGRAPH" triage --limit -1
 expect_exit 2 "$CIPGRAPH" triage extra
+expect_exit 2 "$CIPGRAPH" triage --limit 99999999999 2>"$WORK/limit.err"
+grep -qF "invalid --limit '99999999999': use a whole number from 0 (all rows) to 1000000000" \
+    "$WORK/limit.err" || fail "--limit range: $(cat "$WORK/limit.err")"
+expect_exit 2 "$CIPGRAPH" triage --bogus 2>"$WORK/bogus.err"
+grep -qF "unknown option '--bogus'" "$WORK/bogus.err" || fail "unknown option: $(cat "$WORK/bogus.err")"
+expect_exit 2 "$CIPGRAPH" triage --limit 2>"$WORK/missing.err"
+grep -qF "option '--limit' needs a value" "$WORK/missing.err" ||
+    fail "missing value: $(cat "$WORK/missing.err")"
 expect_exit 2 "$CIPGRAPH" pivot
 expect_exit 2 "$CIPGRAPH" pivot --via asnumber "$IP_A"
 expect_exit 2 "$CIPGRAPH" pivot --depth 9 "$IP_A"

@@ -13,6 +13,7 @@
 /* clang-format on */
 
 #include "input/indicator.h"
+#include "input/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,21 @@ static const struct parse_case cases[] = {
      "http://example.com/x", "example.com", DOMAIN, -1, -1, true, false, NULL},
     {"example,com", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1, false,
      false, "character ','"},
+    {"hxxps://evil[.]com[/]x", CG_OK, URL, "https://evil.com/x",
+     "https://evil.com/x", "evil.com", DOMAIN, -1, -1, true, false, NULL},
+    {"hxxp:[//]evil[.]com[/]a[/]b", CG_OK, URL, "http://evil.com/a/b",
+     "http://evil.com/a/b", "evil.com", DOMAIN, -1, -1, true, false, NULL},
+    {"http[:][//]evil[.]com", CG_OK, URL, "http://evil.com/",
+     "http://evil.com/", "evil.com", DOMAIN, -1, -1, true, false, NULL},
+    {"evil[.]com [/] login", CG_OK, URL, "http://evil.com/login",
+     "http://evil.com/login", "evil.com", DOMAIN, -1, -1, true, false, NULL},
+    /* Half-defanged slashes, as "[." and ".]" are for dots. */
+    {"hxxp://evil[.]com/a[/b", CG_OK, URL, "http://evil.com/a/b",
+     "http://evil.com/a/b", "evil.com", DOMAIN, -1, -1, true, false, NULL},
+    {"evil.com/]x", CG_OK, URL, "http://evil.com/x", "http://evil.com/x",
+     "evil.com", DOMAIN, -1, -1, true, false, NULL},
+    {"hxxp:[//evil.com", CG_OK, URL, "http://evil.com/", "http://evil.com/",
+     "evil.com", DOMAIN, -1, -1, true, false, NULL},
 
     /* Domain names. */
     {"Example.COM", CG_OK, DOMAIN, "example.com", "example.com", "example.com",
@@ -225,6 +241,37 @@ static const struct parse_case cases[] = {
      false, false, "not a valid internationalized label"},
     {"xn--i-7iq.ws", CG_OK, DOMAIN, "xn--i-7iq.ws", "xn--i-7iq.ws",
      "xn--i-7iq.ws", DOMAIN, -1, -1, false, false, NULL},
+    /* "xn--" labels must be Punycode that decodes to a valid UTS #46
+     * label: not empty, not "zz" (bad Punycode), not U+0080. */
+    {"http://xn--.com/", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1,
+     false, false, "label 'xn--'"},
+    {"http://xn--zz.com/", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1,
+     false, false,
+     "label 'xn--zz' starts with 'xn--' but is not a valid "
+     "A-label"},
+    {"xn--zz.com", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1, false,
+     false, "not a valid A-label"},
+    {"xn--a.com", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1, false,
+     false, "not a valid A-label"},
+    {"www.xn--zz.example.com", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1,
+     -1, false, false, "not a valid A-label"},
+    /* A hyphen may not start or end a label, but underscores are kept. */
+    {"-a.com", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1, false,
+     false, "label '-a' starts or ends with a hyphen"},
+    {"a-.example.com", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1,
+     false, false, "label 'a-' starts or ends with a hyphen"},
+    {"example.com-", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1,
+     false, false, "label 'com-'"},
+    {"http://-evil.example.com/", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE,
+     -1, -1, false, false, "label '-evil'"},
+    {"a-b.example.com", CG_OK, DOMAIN, "a-b.example.com", "a-b.example.com",
+     "a-b.example.com", DOMAIN, -1, -1, false, false, NULL},
+    {"_dmarc.example.com", CG_OK, DOMAIN, "_dmarc.example.com",
+     "_dmarc.example.com", "_dmarc.example.com", DOMAIN, -1, -1, false, false,
+     NULL},
+    {"sign_.example.com", CG_OK, DOMAIN, "sign_.example.com",
+     "sign_.example.com", "sign_.example.com", DOMAIN, -1, -1, false, false,
+     NULL},
     {"example.com:443", CG_OK, DOMAIN, "example.com", "example.com",
      "example.com", DOMAIN, 443, -1, false, false, NULL},
 
@@ -358,9 +405,6 @@ static const struct parse_case cases[] = {
      "http://evil.example\\@good.example/",
      "http://evil.example\\@good.example/", "evil.example", DOMAIN, -1, -1,
      false, false, NULL},
-    {"ftp://FTP.Example.com:21/pub", CG_OK, URL, "ftp://ftp.example.com/pub",
-     "ftp://ftp.example.com/pub", "ftp.example.com", DOMAIN, -1, -1, false,
-     false, NULL},
     {"example.com/login.php", CG_OK, URL, "http://example.com/login.php",
      "http://example.com/login.php", "example.com", DOMAIN, -1, -1, false,
      false, NULL},
@@ -400,6 +444,34 @@ static const struct parse_case cases[] = {
      "10.0.0.1", IPV4, 4444, -1, false, false, "10.0.0.0/8"},
     {"file:///etc/passwd", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1,
      false, false, "no host after the scheme"},
+    /* ftp and ftps are not web schemes either: Criminal IP scans web
+     * sites, so the host is looked up. */
+    {"ftp://a.com/x", CG_OK, DOMAIN, "a.com", "a.com", "a.com", DOMAIN, -1, -1,
+     false, false, NULL},
+    {"ftp://FTP.Example.com:21/pub", CG_OK, DOMAIN, "ftp.example.com",
+     "ftp.example.com", "ftp.example.com", DOMAIN, 21, -1, false, false, NULL},
+    {"FTPS://user:pw@1.1.1.1:990/", CG_OK, IPV4, "1.1.1.1", "1.1.1.1",
+     "1.1.1.1", IPV4, 990, -1, false, false, NULL},
+
+    /* CSV rows: a row of the C2 feed without its header row is rejected
+     * with a message that names the fix, and commas inside a URL stay part
+     * of it. */
+    {"150.136.90.238,c2_covenant,7443,Critical/Critical,US,2024-07-15 "
+     "02:15:03",
+     CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1, false, false,
+     "looks like a CSV row: its first field '150.136.90.238' is an "
+     "indicator. Start the file with its CSV header row"},
+    {"1.2.3.4,5.6.7.8", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1, -1,
+     false, false, "its first field '1.2.3.4' is an indicator"},
+    {"10.0.0.1,80,Cobalt Strike", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE,
+     -1, -1, false, false, "its first field '10.0.0.1' is an indicator"},
+    {"evil[.]com,phishing", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1,
+     -1, false, false, "its first field 'evil[.]com' is an indicator"},
+    {"IP,Target C2,OpenPorts", CG_ERR_INVALID, NONE, NULL, NULL, NULL, NONE, -1,
+     -1, false, false, "contains whitespace"},
+    {"http://example.com/a,b?c=1,2", CG_OK, URL, "http://example.com/a,b?c=1,2",
+     "http://example.com/a,b?c=1,2", "example.com", DOMAIN, -1, -1, false,
+     false, NULL},
 
     /* Whitespace and empty values. */
     {"  8.8.8.8 \t\r\n", CG_OK, IPV4, "8.8.8.8", "8.8.8.8", "8.8.8.8", IPV4, -1,
@@ -760,6 +832,67 @@ static void test_special_range(void **state)
     }
 }
 
+/* Raw text and its escaped form for terminals and messages. */
+static const struct {
+    const char *raw;
+    const char *escaped;
+} escape_cases[] = {
+    {"", ""},
+    {"example.com", "example.com"},
+    {"\x1b]0;pwned\x07.com", "\\x1b]0;pwned\\x07.com"},
+    {"ab\x08\x08"
+     "cd.com",
+     "ab\\x08\\x08"
+     "cd.com"},
+    {"a\tb\r\n", "a\\x09b\\x0d\\x0a"},
+    {"del\x7f", "del\\x7f"},
+    /* U+009B, the one-byte CSI, is a C1 control character. */
+    {"\xc2\x9b"
+     "31m",
+     "\\xc2\\x9b"
+     "31m"},
+    {"caf\xc3.com", "caf\\xc3.com"},
+    {"\xff\xfe", "\\xff\\xfe"},
+    {"\xed\xa0\x80", "\\xed\\xa0\\x80"},
+    {"m\xc3\xbcnchen \xe2\x9d\xa4 \xf0\x9f\x92\xa9",
+     "m\xc3\xbcnchen \xe2\x9d\xa4 \xf0\x9f\x92\xa9"},
+};
+
+static void test_text_escape(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(escape_cases) / sizeof(escape_cases[0]);
+         i++) {
+        struct cg_buf out = CG_BUF_INIT;
+        const char *raw = escape_cases[i].raw;
+
+        assert_int_equal(cg_text_escape(&out, raw, strlen(raw)), CG_OK);
+        if (strcmp(cg_buf_str(&out), escape_cases[i].escaped) != 0)
+            fail_msg("case %zu: escaped to '%s', expected '%s'", i,
+                     cg_buf_str(&out), escape_cases[i].escaped);
+        cg_buf_release(&out);
+    }
+}
+
+static void test_text_escape_char(void **state)
+{
+    char piece[CG_TEXT_PIECE_SIZE];
+    size_t piece_len;
+
+    (void)state;
+    assert_int_equal(cg_text_escape_char("\x1b[", 2, piece, &piece_len), 1);
+    assert_string_equal(piece, "\\x1b");
+    assert_int_equal(piece_len, 4);
+
+    assert_int_equal(cg_text_escape_char("\xc3\xbcx", 3, piece, &piece_len), 2);
+    assert_string_equal(piece, "\xc3\xbc");
+    assert_int_equal(piece_len, 2);
+
+    /* A sequence cut by len is invalid: only its first byte is used. */
+    assert_int_equal(cg_text_escape_char("\xc3\xbc", 1, piece, &piece_len), 1);
+    assert_string_equal(piece, "\\xc3");
+}
+
 static void test_kind_names(void **state)
 {
     (void)state;
@@ -785,6 +918,8 @@ int main(void)
         cmocka_unit_test(test_parse_null_arguments),
         cmocka_unit_test(test_ip_canonical),
         cmocka_unit_test(test_special_range),
+        cmocka_unit_test(test_text_escape),
+        cmocka_unit_test(test_text_escape_char),
         cmocka_unit_test(test_kind_names),
     };
 
