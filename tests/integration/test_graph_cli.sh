@@ -38,7 +38,11 @@ expect_exit 2 "$CIPGRAPH" path --max-depth 0 "$IP_A" "$IP_A"
 expect_exit 2 "$CIPGRAPH" neighbors --depth 9 "$IP_A"
 expect_exit 2 "$CIPGRAPH" neighbors
 
-note "an empty graph ranks nothing"
+note "no database is an error, and an empty graph ranks nothing"
+expect_exit 1 "$CIPGRAPH" triage 2>"$WORK/none.err"
+grep -q "no graph database at" "$WORK/none.err" || fail "no message: $(cat "$WORK/none.err")"
+printf '{"type":"bundle","id":"bundle--6c0a2a56-1c54-4b3e-9d0c-3f1b1f6d2a10","objects":[]}' |
+    "$CIPGRAPH" import --quiet - || fail "importing an empty bundle failed"
 expect_exit 0 "$CIPGRAPH" triage >"$WORK/empty.txt"
 grep -q "no enriched indicator" "$WORK/empty.txt" || fail "empty triage printed rows"
 
