@@ -19,7 +19,14 @@ static const char import_usage[] =
     "Loads a STIX 2.1 bundle (also JSON Lines, one object per line, or a\n"
     "single object) from FILE or standard input into the graph. Objects\n"
     "whose id is already in the graph are merged as enrichment merges them.\n"
+    "Observables, indicators, named objects such as malware, and\n"
+    "relationships are stored under the deterministic id OpenCTI computes\n"
+    "from their values, and references to the id the file gave them follow\n"
+    "them, now and in later imports.\n"
     "Each invalid object is reported once and skipped; the rest is loaded.\n"
+    "Invalid objects include an object whose id already names another\n"
+    "value, an x_opencti_score that is not an integer from 0 to 100, and a\n"
+    "relationship type or pair of ends that OpenCTI does not accept.\n"
     "A relationship whose source or target is not in the graph waits until\n"
     "both arrive, in this file or a later import.\n"
     "\n"
@@ -28,14 +35,15 @@ static const char import_usage[] =
     "  --quiet                  no summary on stderr\n"
     "\n"
     "Exit status: 0 when every object was valid, 1 when some were invalid,\n"
-    "the input was truncated or not JSON, or the import failed.\n";
+    "the input was empty, truncated or not JSON, or the import failed.\n";
 
 /* Problems of one kind printed in full; later ones are only counted. */
 #define CG_IMPORT_REPORT_MAX 50
 
 struct import_cli {
     struct cg_store_bulk *bulk;
-    long printed[CG_IMPORT_SYNTAX + 1];
+    const char *name; /* the input, for messages */
+    long printed[CG_IMPORT_EMPTY + 1];
     long suppressed;
 };
 
@@ -54,6 +62,8 @@ static const char *problem_word(enum cg_import_problem_kind kind)
         return "truncated input";
     case CG_IMPORT_SYNTAX:
         return "invalid JSON";
+    case CG_IMPORT_EMPTY:
+        return "empty input";
     }
     return "problem";
 }
@@ -70,7 +80,12 @@ static void report_problem(void *data, const struct cg_import_problem *p)
         cli->suppressed++;
         return;
     }
-    if (p->index > 0)
+    if (p->kind == CG_IMPORT_EMPTY)
+        fprintf(stderr,
+                "cipgraph: error: %s is empty: no STIX bundle or "
+                "object\n",
+                cli->name);
+    else if (p->index > 0)
         fprintf(stderr, "cipgraph: %s: %s %ld at byte %llu%s%.120s%s: %s\n",
                 level, problem_word(p->kind), p->index,
                 (unsigned long long)p->offset, p->id ? " (" : "",
@@ -96,9 +111,10 @@ static void print_summary(const char *name, const struct cg_import_stats *s,
     fprintf(stderr,
             "cipgraph: imported %s: %ld objects read, %ld valid (%ld new, "
             "%ld merged, %ld relationships waiting for an end), %ld invalid, "
-            "%ld duplicate ids merged\n",
+            "%ld duplicate ids merged, %ld ids replaced by deterministic "
+            "ids\n",
             name, s->read, s->valid, b->inserted, b->merged, b->deferred,
-            s->invalid, s->duplicates);
+            s->invalid, s->duplicates, b->aliased);
     fprintf(stderr,
             "cipgraph: relationships waiting for an end: %lld (%ld stored "
             "now that their ends arrived); references to objects not in the "
@@ -151,7 +167,7 @@ static int parse_options(int argc, char **argv, long long *batch,
 static int run_import(struct cg_store *store, FILE *in, const char *name,
                       long long batch, long long max_object, bool quiet)
 {
-    struct import_cli cli = {0};
+    struct import_cli cli = {.name = name};
     struct cg_idset ids;
     struct cg_import_stats stats;
     struct cg_bulk_stats bulk_stats = {0};
@@ -178,9 +194,9 @@ static int run_import(struct cg_store *store, FILE *in, const char *name,
         cli_error("import of %s failed: %s", name, cg_error_text(&err));
         return CG_EXIT_FAILED;
     }
-    if (!quiet)
+    if (!quiet && !stats.empty)
         print_summary(name, &stats, &bulk_stats, cli.suppressed);
-    if (stats.invalid || stats.truncated || stats.syntax_error)
+    if (stats.invalid || stats.truncated || stats.syntax_error || stats.empty)
         return CG_EXIT_FAILED;
     return CG_EXIT_OK;
 }

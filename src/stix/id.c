@@ -601,3 +601,268 @@ enum cg_err cg_stix_id_seeded(const char *type, const json_t *seed,
 {
     return cg_stix_id(type, seed, out);
 }
+
+/*
+ * The id-contributing properties of each observable type, from
+ * python-stix2's _id_contributing_properties (stix2/v21/observables.py).
+ * Types without an entry, such as process, get a random UUIDv4 id there.
+ */
+struct contributing {
+    const char *type;
+    const char *keys[9]; /* NULL-terminated */
+};
+
+static const struct contributing contributing_props[] = {
+    {"artifact", {"hashes", "payload_bin"}},
+    {"autonomous-system", {"number"}},
+    {"directory", {"path"}},
+    {"domain-name", {"value"}},
+    {"email-addr", {"value"}},
+    {"email-message", {"from_ref", "subject", "body"}},
+    {"file", {"hashes", "name", "extensions", "parent_directory_ref"}},
+    {"ipv4-addr", {"value"}},
+    {"ipv6-addr", {"value"}},
+    {"mac-addr", {"value"}},
+    {"mutex", {"name"}},
+    {"network-traffic",
+     {"start", "end", "src_ref", "dst_ref", "src_port", "dst_port", "protocols",
+      "extensions"}},
+    {"software", {"name", "cpe", "swid", "vendor", "version"}},
+    {"url", {"value"}},
+    {"user-account", {"account_type", "user_id", "account_login"}},
+    {"windows-registry-key", {"key", "values"}},
+    {"x509-certificate", {"hashes", "serial_number"}},
+};
+
+/*
+ * The one hash python-stix2's _choose_one_hash keeps: MD5, else SHA-1,
+ * else SHA-256, else SHA-512, else the first key in document order.
+ * Returns a new {"<algorithm>": "<hash>"} object, or NULL when hashes is
+ * not a non-empty object.
+ */
+static json_t *choose_one_hash(const json_t *hashes)
+{
+    static const char *const preferred[] = {"MD5", "SHA-1", "SHA-256",
+                                            "SHA-512"};
+    const char *key = NULL;
+    const json_t *value = NULL;
+
+    if (!json_is_object(hashes) || json_object_size(hashes) == 0)
+        return NULL;
+    for (size_t i = 0; i < CG_ARRAY_LEN(preferred) && !value; i++) {
+        value = json_object_get(hashes, preferred[i]);
+        key = preferred[i];
+    }
+    if (!value) {
+        void *first = json_object_iter((json_t *)hashes);
+
+        key = json_object_iter_key(first);
+        value = json_object_iter_value(first);
+    }
+    return json_pack("{sO}", key, (json_t *)value);
+}
+
+/* Returns a new object with the id-contributing properties of the
+ * observable obj, per contributing_props, or NULL in *props. */
+static enum cg_err observable_props(const json_t *obj, const char *type,
+                                    json_t **props)
+{
+    const struct contributing *entry = NULL;
+    json_t *out;
+
+    for (size_t i = 0; i < CG_ARRAY_LEN(contributing_props); i++) {
+        if (strcmp(type, contributing_props[i].type) == 0)
+            entry = &contributing_props[i];
+    }
+    if (!entry)
+        return CG_OK;
+    out = json_object();
+    if (!out)
+        return CG_ERR_NOMEM;
+    for (const char *const *key = entry->keys; *key; key++) {
+        const json_t *value = json_object_get(obj, *key);
+        json_t *copy;
+
+        if (!value)
+            continue;
+        if (strcmp(*key, "hashes") == 0) {
+            /* Empty or malformed hashes contribute nothing. */
+            copy = choose_one_hash(value);
+            if (!copy)
+                continue;
+        } else {
+            copy = json_deep_copy(value);
+        }
+        if (!copy || json_object_set_new(out, *key, copy) != 0) {
+            json_decref(out);
+            return CG_ERR_NOMEM;
+        }
+    }
+    /* OpenCTI names a certificate without hashes or serial number by its
+     * subject, and cg_stix_x509_certificate does the same. */
+    if (json_object_size(out) == 0 && strcmp(type, "x509-certificate") == 0 &&
+        json_is_string(json_object_get(obj, "subject")) &&
+        json_object_set(out, "subject", json_object_get(obj, "subject"))) {
+        json_decref(out);
+        return CG_ERR_NOMEM;
+    }
+    *props = out;
+    return CG_OK;
+}
+
+/* Sets out[key] to a new string, or to the lower-cased, trimmed name key
+ * of text when name_key. Returns non-zero on allocation failure. */
+static int set_text(json_t *out, const char *key, const char *text,
+                    bool name_key)
+{
+    char *lowered = name_key ? cg_stix_name_key(text) : NULL;
+    int failed;
+
+    if (name_key && !lowered)
+        return -1;
+    failed =
+        json_object_set_new(out, key, json_string(lowered ? lowered : text));
+    free(lowered);
+    return failed;
+}
+
+/* A copy of text without leading and trailing blanks, as Python's
+ * str.strip() removes them for ASCII. Returns NULL on allocation
+ * failure. */
+static char *strip_copy(const char *text)
+{
+    size_t start = strspn(text, " \t\n\r\f\v");
+    size_t len = strlen(text + start);
+    char *copy;
+
+    while (len && strchr(" \t\n\r\f\v", text[start + len - 1]))
+        len--;
+    copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, text + start, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
+static int set_stripped(json_t *out, const char *key, const char *text)
+{
+    char *stripped = strip_copy(text);
+    int failed =
+        stripped ? json_object_set_new(out, key, json_string(stripped)) : -1;
+
+    free(stripped);
+    return failed;
+}
+
+/* Domain objects whose pycti id is {"name": lower and trimmed name}. */
+static bool named_by_name(const char *type)
+{
+    static const char *const types[] = {"campaign",      "infrastructure",
+                                        "intrusion-set", "malware",
+                                        "tool",          "vulnerability"};
+
+    for (size_t i = 0; i < CG_ARRAY_LEN(types); i++) {
+        if (strcmp(type, types[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The pycti generate_id properties of a domain object or relationship
+ * into out; leaves out empty when no rule applies. Returns non-zero on
+ * allocation failure. */
+static int pycti_props(const json_t *obj, const char *type, json_t *out)
+{
+    const char *name = json_string_value(json_object_get(obj, "name"));
+    const char *text;
+
+    if (named_by_name(type))
+        return name ? set_text(out, "name", name, true) : 0;
+    if (strcmp(type, "indicator") == 0) {
+        text = json_string_value(json_object_get(obj, "pattern"));
+        return text ? set_stripped(out, "pattern", text) : 0;
+    }
+    if (strcmp(type, "identity") == 0) {
+        text = json_string_value(json_object_get(obj, "identity_class"));
+        if (!name)
+            return 0;
+        return set_text(out, "name", name, true) ||
+               set_text(out, "identity_class", text ? text : "organization",
+                        true);
+    }
+    if (strcmp(type, "location") == 0) {
+        /* Locations without a type take other rules (coordinates for a
+         * Position), which are not followed here. */
+        text =
+            json_string_value(json_object_get(obj, "x_opencti_location_type"));
+        if (!name || !text)
+            return 0;
+        return set_text(out, "name", name, true) ||
+               set_text(out, "x_opencti_location_type", text, false);
+    }
+    if (strcmp(type, "attack-pattern") == 0) {
+        text = json_string_value(json_object_get(obj, "x_mitre_id"));
+        if (text)
+            return set_stripped(out, "x_mitre_id", text);
+        return name ? set_text(out, "name", name, true) : 0;
+    }
+    if (strcmp(type, "relationship") == 0) {
+        static const char *const keys[] = {"relationship_type", "source_ref",
+                                           "target_ref", "start_time"};
+        int failed = 0;
+
+        for (size_t i = 0; i < CG_ARRAY_LEN(keys); i++) {
+            json_t *value = json_object_get(obj, keys[i]);
+
+            if (json_is_string(value))
+                failed |= json_object_set(out, keys[i], value);
+        }
+        /* stop_time counts only together with start_time. */
+        if (json_object_get(out, "start_time") &&
+            json_is_string(json_object_get(obj, "stop_time")))
+            failed |= json_object_set(out, "stop_time",
+                                      json_object_get(obj, "stop_time"));
+        return failed;
+    }
+    return 0;
+}
+
+enum cg_err cg_stix_id_props(const json_t *obj, json_t **props)
+{
+    const char *type = json_string_value(json_object_get(obj, "type"));
+    json_t *out = NULL;
+    enum cg_err rc = CG_OK;
+
+    *props = NULL;
+    if (!type)
+        return CG_OK;
+    rc = observable_props(obj, type, &out);
+    if (rc == CG_OK && !out) {
+        out = json_object();
+        if (!out || pycti_props(obj, type, out) != 0)
+            rc = CG_ERR_NOMEM;
+    }
+    if (rc != CG_OK || json_object_size(out) == 0) {
+        json_decref(out);
+        return rc;
+    }
+    *props = out;
+    return CG_OK;
+}
+
+enum cg_err cg_stix_id_of(const json_t *obj, char out[CG_STIX_ID_SIZE],
+                          bool *found)
+{
+    json_t *props = NULL;
+    enum cg_err rc = cg_stix_id_props(obj, &props);
+
+    *found = false;
+    if (rc == CG_OK && props) {
+        rc = cg_stix_id(json_string_value(json_object_get(obj, "type")), props,
+                        out);
+        *found = rc == CG_OK;
+    }
+    json_decref(props);
+    return rc;
+}

@@ -86,4 +86,37 @@ enum cg_err cg_stix_id_software(const char *name, const char *vendor,
 enum cg_err cg_stix_id_seeded(const char *type, const json_t *seed,
                               char out[CG_STIX_ID_SIZE]) CG_WARN_UNUSED;
 
+/*
+ * Returns in *props a new object (free with json_decref) holding the
+ * properties the deterministic id of obj is computed from, normalised as
+ * the id rules normalise them, or NULL when no rule gives obj a
+ * deterministic id. The rules:
+ * - observables, by the id-contributing properties python-stix2 lists for
+ *   each STIX 2.1 observable type. Addresses, domains, URLs, email and
+ *   MAC addresses contribute "value" and an autonomous system "number". A
+ *   file contributes one hash of "hashes" (MD5, else SHA-1, else SHA-256,
+ *   else SHA-512, else the first), its name and its parent. An
+ *   x509-certificate without hashes or serial_number contributes its
+ *   subject, as OpenCTI does;
+ * - the domain objects pycti names: vulnerability, malware, tool,
+ *   campaign, intrusion-set and infrastructure by lower-cased name,
+ *   indicator by trimmed pattern, identity by name and identity_class
+ *   (organization when absent), location by name and
+ *   x_opencti_location_type when both are present, attack-pattern by
+ *   x_mitre_id, else name;
+ * - relationships by type, ends, start_time when set and stop_time when
+ *   both times are set.
+ * Other types (process, report, note, sighting, custom types) and
+ * objects without the properties a rule needs get NULL. Fails only with
+ * CG_ERR_NOMEM.
+ */
+enum cg_err cg_stix_id_props(const json_t *obj, json_t **props) CG_WARN_UNUSED;
+
+/*
+ * Writes the deterministic id of obj into out and sets *found, or leaves
+ * *found false when cg_stix_id_props has no rule for it.
+ */
+enum cg_err cg_stix_id_of(const json_t *obj, char out[CG_STIX_ID_SIZE],
+                          bool *found) CG_WARN_UNUSED;
+
 #endif /* CG_STIX_ID_H */

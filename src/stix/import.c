@@ -172,9 +172,60 @@ static void report(struct import_run *run, enum cg_import_problem_kind kind,
 static const char *id_for_report(const char *text, size_t len, json_t **obj)
 {
     json_error_t jerr;
+    const json_t *id;
 
-    *obj = json_loadb(text, len, 0, &jerr);
-    return json_string_value(json_object_get(*obj, "id"));
+    *obj = json_loadb(text, len, JSON_ALLOW_NUL, &jerr);
+    id = json_object_get(*obj, "id");
+    if (!json_is_string(id) ||
+        strlen(json_string_value(id)) != json_string_length(id))
+        return NULL;
+    return json_string_value(id);
+}
+
+/*
+ * A top-level bundle without "objects", as the export writes an empty
+ * graph. STIX 2.1 makes "objects" optional, so it contains no object
+ * rather than being a bundle nested in a bundle.
+ */
+static bool is_empty_bundle(const struct cg_split_piece *piece)
+{
+    json_error_t jerr;
+    json_t *obj;
+    bool empty;
+
+    if (!piece->top_level)
+        return false;
+    obj = json_loadb(piece->text, piece->len, 0, &jerr);
+    empty = json_is_string(json_object_get(obj, "type")) &&
+            strcmp(json_string_value(json_object_get(obj, "type")), "bundle") ==
+                0 &&
+            !json_object_get(obj, "objects");
+    json_decref(obj);
+    return empty;
+}
+
+/* Hands a valid object to put; a rejection by put counts as invalid. */
+static enum cg_err put_object(struct import_run *run,
+                              const struct cg_split_piece *piece,
+                              const json_t *obj, bool duplicate)
+{
+    struct cg_error put_err;
+    enum cg_err rc;
+
+    cg_error_clear(&put_err);
+    rc = run->opts->put(run->opts->data, obj, duplicate, &put_err);
+    if (rc == CG_ERR_STIX_INVALID) {
+        run->stats->invalid++;
+        report(run, CG_IMPORT_INVALID, piece,
+               json_string_value(json_object_get(obj, "id")),
+               cg_error_text(&put_err));
+        return CG_OK;
+    }
+    if (rc == CG_OK)
+        run->stats->valid++;
+    else if (run->err)
+        *run->err = put_err;
+    return rc;
 }
 
 static enum cg_err take_object(struct import_run *run,
@@ -186,11 +237,11 @@ static enum cg_err take_object(struct import_run *run,
     const char *id;
     enum cg_err rc;
 
-    run->stats->read++;
     rc = cg_import_parse_object(piece->text, piece->len, run->max_object, &obj,
                                 reason);
-    if (rc != CG_OK)
+    if (rc != CG_OK || (!obj && is_empty_bundle(piece)))
         return rc;
+    run->stats->read++;
     if (!obj) {
         json_t *partial = NULL;
 
@@ -211,10 +262,7 @@ static enum cg_err take_object(struct import_run *run,
         }
     }
     if (rc == CG_OK)
-        rc = run->opts->put(run->opts->data, obj, previous & CG_IDSET_SEEN,
-                            run->err);
-    if (rc == CG_OK)
-        run->stats->valid++;
+        rc = put_object(run, piece, obj, previous & CG_IDSET_SEEN);
     json_decref(obj);
     return rc;
 }
@@ -317,6 +365,11 @@ enum cg_err cg_import_stream(FILE *in, const struct cg_import_opts *opts,
     }
     if (cg_splitter_end(splitter, &split_err) != CG_OK)
         report_stop(&run, CG_IMPORT_TRUNCATED, &split_err);
+    if (cg_splitter_values(splitter) == 0) {
+        stats->empty = true;
+        report(&run, CG_IMPORT_EMPTY, NULL, NULL,
+               "the input is empty: no STIX bundle or object");
+    }
 out:
     if (splitter)
         stats->bytes = cg_splitter_offset(splitter);

@@ -33,6 +33,8 @@ struct cg_split_piece {
     size_t len;       /* bytes of text, or the element's size */
     long index;       /* 1-based number of the element in the input */
     uint64_t offset;  /* byte offset of the element's first byte */
+    bool top_level;   /* a whole top-level value, not an element of an
+                         array */
 };
 
 /* Receives each piece; a non-OK return stops the splitter with that code. */
@@ -74,6 +76,9 @@ enum cg_err cg_splitter_end(struct cg_splitter *splitter,
 
 /* Bytes scanned so far. */
 uint64_t cg_splitter_offset(const struct cg_splitter *splitter);
+
+/* Top-level values begun so far: 0 for an input of only blanks. */
+long cg_splitter_values(const struct cg_splitter *splitter);
 
 /* ---- Validation ---- */
 
@@ -117,6 +122,7 @@ bool cg_stix_timestamp_valid(const char *text, bool millis);
 #define CG_IDSET_SEEN     0x01 /* read from the input in this import */
 #define CG_IDSET_REPORTED 0x02 /* a duplicate already reported */
 #define CG_IDSET_STORED   0x04 /* known to be in the graph */
+#define CG_IDSET_ALIASED  0x08 /* a given id replaced by a deterministic id */
 
 /*
  * An open-addressing set of 64-bit hashes of STIX ids with a byte of flags
@@ -149,7 +155,8 @@ enum cg_import_problem_kind {
     CG_IMPORT_DUPLICATE, /* a second copy of an id; merged (a note) */
     CG_IMPORT_CONTAINER, /* a top-level container that is not a bundle */
     CG_IMPORT_TRUNCATED, /* the input ends inside a value */
-    CG_IMPORT_SYNTAX     /* a top-level byte that is not JSON; reading stops */
+    CG_IMPORT_SYNTAX,    /* a top-level byte that is not JSON; reading stops */
+    CG_IMPORT_EMPTY      /* no JSON value at all, only blanks or nothing */
 };
 
 struct cg_import_problem {
@@ -167,6 +174,7 @@ struct cg_import_stats {
     long duplicates; /* repeats of an id already read in this import */
     bool truncated;
     bool syntax_error;
+    bool empty; /* the input contains no JSON value */
     uint64_t bytes;
 };
 
@@ -174,7 +182,9 @@ struct cg_import_opts {
     size_t max_object; /* bytes; 0 for CG_IMPORT_MAX_OBJECT */
     /*
      * Stores one valid object (borrowed). duplicate is true when the id
-     * was already read in this import. A non-OK return stops the import.
+     * was already read in this import. CG_ERR_STIX_INVALID rejects the
+     * object: the loop reports it as invalid, with err's text as the
+     * reason, and goes on. Any other non-OK return stops the import.
      */
     enum cg_err (*put)(void *data, const json_t *obj, bool duplicate,
                        struct cg_error *err);
@@ -186,11 +196,12 @@ struct cg_import_opts {
 
 /*
  * Reads in to its end, validating each object and passing the valid ones
- * to opts->put. Invalid, oversized and duplicate objects, a truncated end
- * and top-level syntax errors are reported through opts->report and
- * counted in stats, and are not errors: the call returns CG_OK. It fails
- * only when reading fails (CG_ERR_IO), on CG_ERR_NOMEM, or with put's
- * error.
+ * to opts->put. Invalid, oversized, duplicate and rejected objects, a
+ * truncated end, top-level syntax errors and an empty input are reported
+ * through opts->report and counted in stats, and are not errors: the call
+ * returns CG_OK. A top-level bundle without "objects" contains no object
+ * and is not reported. It fails only when reading fails (CG_ERR_IO), on
+ * CG_ERR_NOMEM, or with put's error.
  */
 enum cg_err cg_import_stream(FILE *in, const struct cg_import_opts *opts,
                              struct cg_import_stats *stats,

@@ -60,7 +60,8 @@ struct cg_splitter {
     uint64_t offset;       /* bytes consumed */
     uint64_t value_offset; /* where the current element or object began */
     uint64_t element_size;
-    long index; /* elements and objects seen */
+    long index;  /* elements and objects seen */
+    long values; /* top-level values begun */
 };
 
 static bool is_space(char c)
@@ -94,6 +95,11 @@ void cg_splitter_free(struct cg_splitter *splitter)
 uint64_t cg_splitter_offset(const struct cg_splitter *splitter)
 {
     return splitter->offset;
+}
+
+long cg_splitter_values(const struct cg_splitter *splitter)
+{
+    return splitter->values;
 }
 
 static void scan_start(struct value_scan *scan, char c)
@@ -198,6 +204,7 @@ static enum cg_err emit(struct cg_splitter *s, enum cg_split_kind kind,
         .len = text ? text->len : (size_t)size,
         .index = kind == CG_SPLIT_CONTAINER ? 0 : ++s->index,
         .offset = s->value_offset,
+        .top_level = s->place != P_ELEMENT,
     };
 
     return fn(&piece, fn_data);
@@ -272,6 +279,8 @@ static enum cg_err step_top(struct cg_splitter *s, char c, struct cg_error *err)
         return CG_OK;
     }
     s->value_offset = s->offset;
+    if (c == '[' || c == '{')
+        s->values++;
     if (c == '[') {
         s->top_is_array = true;
         s->place = P_ELEMENT_START;

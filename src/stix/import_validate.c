@@ -5,7 +5,7 @@
  * exactly what to fix. Types cipgraph does not know get the common checks
  * only.
  */
-#include "stix/import.h"
+#include "stix/import_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,6 +42,49 @@ static const char *plain_string(const json_t *obj, const char *key)
     if (!s || strlen(s) != json_string_length(v))
         return NULL;
     return s;
+}
+
+/* The JSON type of v in words, for messages. */
+static const char *json_kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        return "an object";
+    case JSON_ARRAY:
+        return "a list";
+    case JSON_STRING:
+        return "a string";
+    case JSON_INTEGER:
+    case JSON_REAL:
+        return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE:
+        return "a boolean";
+    case JSON_NULL:
+        break;
+    }
+    return "null";
+}
+
+/*
+ * Sets *out to the string obj[key], or writes into reason why it is not
+ * usable: it is missing, not a string, or contains a NUL byte (which C
+ * code would silently cut off).
+ */
+static bool string_property(const json_t *obj, const char *key,
+                            const char **out, char reason[CG_STIX_REASON_SIZE])
+{
+    const json_t *v = json_object_get(obj, key);
+
+    *out = NULL;
+    if (!v)
+        return fail(reason, "missing %s", key);
+    if (!json_is_string(v))
+        return fail(reason, "%s is %s, not a string", key, json_kind(v));
+    if (strlen(json_string_value(v)) != json_string_length(v))
+        return fail(reason, "%s contains a NUL byte", key);
+    *out = json_string_value(v);
+    return true;
 }
 
 static bool is_hex(const char *s, size_t n)
@@ -218,18 +261,19 @@ static bool common_lists_valid(const json_t *obj,
 static bool times_valid(const json_t *obj, bool need_modified,
                         char reason[CG_STIX_REASON_SIZE])
 {
-    const char *created = plain_string(obj, "created");
-    const char *modified = plain_string(obj, "modified");
+    const char *created;
+    const char *modified = NULL;
 
-    if (!created)
-        return fail(reason, "missing created");
+    if (!string_property(obj, "created", &created, reason))
+        return false;
+    if ((json_object_get(obj, "modified") || need_modified) &&
+        !string_property(obj, "modified", &modified, reason))
+        return false;
     if (!cg_stix_timestamp_valid(created, true))
         return fail(reason,
                     "created '%.40s' is not a STIX timestamp with "
                     "milliseconds",
                     created);
-    if (!modified && need_modified)
-        return fail(reason, "missing modified");
     if (modified && !cg_stix_timestamp_valid(modified, true))
         return fail(reason,
                     "modified '%.40s' is not a STIX timestamp with "
@@ -243,10 +287,10 @@ static bool times_valid(const json_t *obj, bool need_modified,
 static bool require_string(const json_t *obj, const char *key,
                            char reason[CG_STIX_REASON_SIZE])
 {
-    const char *s = plain_string(obj, key);
+    const char *s;
 
-    if (!s)
-        return fail(reason, "missing %s", key);
+    if (!string_property(obj, key, &s, reason))
+        return false;
     if (!*s)
         return fail(reason, "%s is empty", key);
     return true;
@@ -343,10 +387,12 @@ static bool url_valid(const char *value)
 static bool value_sco_valid(const json_t *obj, const char *type,
                             char reason[CG_STIX_REASON_SIZE])
 {
-    const char *value = plain_string(obj, "value");
+    const char *value;
 
-    if (!value || !*value)
-        return fail(reason, "missing value");
+    if (!string_property(obj, "value", &value, reason))
+        return false;
+    if (!*value)
+        return fail(reason, "value is empty");
     if (strcmp(type, "ipv4-addr") == 0 && !address_valid(value, false))
         return fail(reason, "value '%.60s' is not an IPv4 address or block",
                     value);
@@ -456,18 +502,19 @@ static bool location_valid(const json_t *obj, char reason[CG_STIX_REASON_SIZE])
 
 static bool indicator_valid(const json_t *obj, char reason[CG_STIX_REASON_SIZE])
 {
-    const char *pattern = plain_string(obj, "pattern");
-    const char *type = plain_string(obj, "pattern_type");
-    const char *from = plain_string(obj, "valid_from");
+    const char *pattern;
+    const char *type;
+    const char *from;
     const char *until = plain_string(obj, "valid_until");
-    size_t len = pattern ? strlen(pattern) : 0;
+    size_t len;
 
-    if (!pattern || len == 0)
-        return fail(reason, "missing pattern");
-    if (!type || !*type)
-        return fail(reason, "missing pattern_type");
-    if (!from)
-        return fail(reason, "missing valid_from");
+    if (!require_string(obj, "pattern", reason) ||
+        !require_string(obj, "pattern_type", reason) ||
+        !string_property(obj, "valid_from", &from, reason))
+        return false;
+    pattern = plain_string(obj, "pattern");
+    type = plain_string(obj, "pattern_type");
+    len = strlen(pattern);
     if (!cg_stix_timestamp_valid(from, false))
         return fail(reason, "valid_from is not a STIX timestamp");
     if (json_object_get(obj, "valid_until") &&
@@ -497,18 +544,23 @@ static bool end_valid(const char *ref)
 static bool relationship_valid(const json_t *obj,
                                char reason[CG_STIX_REASON_SIZE])
 {
-    const char *type = plain_string(obj, "relationship_type");
-    const char *source = plain_string(obj, "source_ref");
-    const char *target = plain_string(obj, "target_ref");
+    const char *type;
+    const char *source;
+    const char *target;
     const char *start = plain_string(obj, "start_time");
     const char *stop = plain_string(obj, "stop_time");
 
-    if (!type || !*type || strlen(type) > 250 ||
+    if (!string_property(obj, "relationship_type", &type, reason))
+        return false;
+    if (!*type || strlen(type) > 250 ||
         strspn(type, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(type))
-        return fail(reason, "relationship_type is missing or not lower-case "
-                            "letters, digits and '-'");
-    if (!source || !target)
-        return fail(reason, "missing %s", source ? "target_ref" : "source_ref");
+        return fail(reason,
+                    "relationship_type '%.60s' is not lower-case "
+                    "letters, digits and '-'",
+                    type);
+    if (!string_property(obj, "source_ref", &source, reason) ||
+        !string_property(obj, "target_ref", &target, reason))
+        return false;
     if (!end_valid(source) || !end_valid(target))
         return fail(reason, "a relationship must link domain objects or "
                             "observables");
@@ -517,7 +569,7 @@ static bool relationship_valid(const json_t *obj,
         return false;
     if (start && stop && strcmp(stop, start) <= 0)
         return fail(reason, "stop_time is not after start_time");
-    return true;
+    return cg_import__relationship_accepted(type, source, target, reason);
 }
 
 static bool marking_valid(const json_t *obj, char reason[CG_STIX_REASON_SIZE])
@@ -587,8 +639,13 @@ static bool sdo_valid(const json_t *obj, const char *type,
         return location_valid(obj, reason);
     if (strcmp(type, "malware") == 0) {
         family = json_object_get(obj, "is_family");
-        if (!json_is_boolean(family))
+        if (!family)
             return fail(reason, "missing is_family");
+        if (!json_is_boolean(family))
+            return fail(reason,
+                        "is_family is %s, not a boolean (true or "
+                        "false)",
+                        json_kind(family));
         return !json_is_true(family) || require_string(obj, "name", reason);
     }
     if (strcmp(type, "malware-analysis") == 0)
@@ -626,7 +683,8 @@ bool cg_stix_validate(const json_t *obj, char reason[CG_STIX_REASON_SIZE])
         return fail(reason, "spec_version is not \"2.1\"");
     if (!spec && !sco)
         return fail(reason, "missing spec_version (only STIX 2.1 is read)");
-    if (!refs_valid(obj, reason) || !common_lists_valid(obj, reason))
+    if (!refs_valid(obj, reason) || !common_lists_valid(obj, reason) ||
+        !cg_import__properties_valid(obj, reason))
         return false;
     if (sco)
         return sco_valid(obj, type, reason);

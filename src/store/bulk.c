@@ -4,9 +4,11 @@
  * read-merge-write of cg_store_put_object. Relationships wait in
  * pending_relationships until both ends exist. References to ids missing
  * from the graph are recorded in dangling_refs, so that the export can
- * leave them out. Also the replace and delete that cluster groupings need.
+ * leave them out. Before it is stored, each object passes through
+ * cg_bulk__prepare (bulk_alias.c), which gives it its deterministic id.
+ * Also the replace and delete that cluster groupings need.
  */
-#include "store/store_internal.h"
+#include "store/bulk_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,17 +30,6 @@
 /* Waiting relationships read per query while resolving them. */
 #define CG_BULK_RESOLVE_PAGE 1000
 
-enum bulk_stmt {
-    BULK_INSERT,
-    BULK_EDGE,
-    BULK_EXISTS,
-    BULK_PENDING_GET,
-    BULK_PENDING_PUT,
-    BULK_PENDING_DELETE,
-    BULK_DANGLING_PUT,
-    BULK__COUNT
-};
-
 static const char *const bulk_sql[BULK__COUNT] = {
     [BULK_INSERT] = "INSERT INTO objects(id, type, name, score, rank, "
                     "modified, updated_at, body) "
@@ -54,23 +45,13 @@ static const char *const bulk_sql[BULK__COUNT] = {
     [BULK_PENDING_DELETE] = "DELETE FROM pending_relationships WHERE id = ?1",
     [BULK_DANGLING_PUT] = "INSERT OR IGNORE INTO dangling_refs(object_id, ref) "
                           "VALUES(?1, ?2)",
+    [BULK_ALIAS_GET] = "SELECT id FROM id_aliases WHERE alias = ?1",
+    [BULK_ALIAS_PUT] = "INSERT OR IGNORE INTO id_aliases(alias, id) "
+                       "VALUES(?1, ?2)",
 };
 
-struct cg_store_bulk {
-    struct cg_store *store;
-    struct cg_idset *ids; /* borrowed */
-    sqlite3_stmt *stmts[BULK__COUNT];
-    long batch;
-    long in_batch;
-    int64_t now;
-    long long cache_pages;      /* cache_size before the import */
-    long long checkpoint_pages; /* wal_autocheckpoint before the import */
-    struct cg_buf body;         /* the serialised object being inserted */
-    struct cg_bulk_stats stats;
-};
-
-static enum cg_err step_done(struct cg_store *store, sqlite3_stmt *stmt,
-                             const char *what, struct cg_error *err)
+enum cg_err cg_bulk__step_done(struct cg_store *store, sqlite3_stmt *stmt,
+                               const char *what, struct cg_error *err)
 {
     int step = sqlite3_step(stmt);
 
@@ -125,7 +106,7 @@ static enum cg_err put_edge(struct cg_store *store, sqlite3_stmt *stmt,
     sqlite3_bind_text(stmt, 2, type, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 3, source, -1, SQLITE_STATIC);
     sqlite3_bind_text(stmt, 4, target, -1, SQLITE_STATIC);
-    return step_done(store, stmt, "indexing a relationship", err);
+    return cg_bulk__step_done(store, stmt, "indexing a relationship", err);
 }
 
 /* Indexes a relationship, or a container's object_refs, as objects.c
@@ -224,7 +205,11 @@ enum cg_err cg_store_bulk_begin(struct cg_store *store, struct cg_idset *ids,
     if (rc == CG_OK)
         rc = cg_store__exec(store, "PRAGMA wal_autocheckpoint = 65536", err);
     if (rc == CG_OK)
+        rc = cg_store__exec(store, cg_bulk__alias_schema, err);
+    if (rc == CG_OK)
         rc = prepare_all(bulk, err);
+    if (rc == CG_OK)
+        rc = cg_bulk__alias_begin(bulk, err);
     if (rc == CG_OK)
         rc = cg_store_begin(store, err);
     if (rc != CG_OK) {
@@ -235,9 +220,8 @@ enum cg_err cg_store_bulk_begin(struct cg_store *store, struct cg_idset *ids,
     return CG_OK;
 }
 
-/* Looks id up in the graph and caches a positive result in the set. */
-static enum cg_err is_stored(struct cg_store_bulk *bulk, const char *id,
-                             bool *stored, struct cg_error *err)
+enum cg_err cg_bulk__is_stored(struct cg_store_bulk *bulk, const char *id,
+                               bool *stored, struct cg_error *err)
 {
     sqlite3_stmt *stmt = bulk->stmts[BULK_EXISTS];
     int step;
@@ -267,15 +251,15 @@ static enum cg_err check_ref(struct cg_store_bulk *bulk, const char *object_id,
     /* OpenCTI's TLP marking ids are valid anywhere without their object. */
     if (!ref || cg_tlp_from_marking_id(ref, &tlp))
         return CG_OK;
-    rc = is_stored(bulk, ref, &stored, err);
+    rc = cg_bulk__is_stored(bulk, ref, &stored, err);
     if (rc != CG_OK || stored)
         return rc;
     sqlite3_bind_text(bulk->stmts[BULK_DANGLING_PUT], 1, object_id, -1,
                       SQLITE_STATIC);
     sqlite3_bind_text(bulk->stmts[BULK_DANGLING_PUT], 2, ref, -1,
                       SQLITE_STATIC);
-    return step_done(bulk->store, bulk->stmts[BULK_DANGLING_PUT],
-                     "recording a dangling reference", err);
+    return cg_bulk__step_done(bulk->store, bulk->stmts[BULK_DANGLING_PUT],
+                              "recording a dangling reference", err);
 }
 
 /* Checks every top-level *_ref and *_refs of obj. A relationship's ends
@@ -325,7 +309,7 @@ static enum cg_err insert_new(struct cg_store_bulk *bulk, const json_t *obj,
         return cg_error_set(err, rc, "cannot serialise object '%s'",
                             cg_stix_get_id(obj));
     bind_row(stmt, obj, cg_buf_str(&bulk->body), bulk->now);
-    rc = step_done(bulk->store, stmt, "writing an object", err);
+    rc = cg_bulk__step_done(bulk->store, stmt, "writing an object", err);
     if (rc != CG_OK)
         return rc;
     *inserted = sqlite3_changes(bulk->store->db) > 0;
@@ -419,8 +403,8 @@ static enum cg_err defer_relationship(struct cg_store_bulk *bulk,
                           json_string_value(json_object_get(obj, "target_ref")),
                           -1, SQLITE_STATIC);
         sqlite3_bind_text(stmt, 4, body, -1, SQLITE_STATIC);
-        rc =
-            step_done(bulk->store, stmt, "keeping a pending relationship", err);
+        rc = cg_bulk__step_done(bulk->store, stmt,
+                                "keeping a pending relationship", err);
     }
     bulk->stats.deferred += rc == CG_OK;
     free(body);
@@ -439,8 +423,24 @@ static enum cg_err next_batch(struct cg_store_bulk *bulk, struct cg_error *err)
     return rc == CG_OK ? cg_store_begin(bulk->store, err) : rc;
 }
 
-enum cg_err cg_store_bulk_put(struct cg_store_bulk *bulk, const json_t *obj,
-                              bool duplicate, struct cg_error *err)
+/* Stores a relationship whose ends are both in the graph, under the
+ * deterministic id of those ends. */
+static enum cg_err store_relationship(struct cg_store_bulk *bulk,
+                                      const json_t *obj, bool duplicate,
+                                      struct cg_error *err)
+{
+    json_t *final = NULL;
+    enum cg_err rc = cg_bulk__relationship_id(bulk, obj, &final, err);
+
+    if (rc == CG_OK)
+        rc = store_object(bulk, final, duplicate, err);
+    json_decref(final);
+    return rc;
+}
+
+/* Stores a prepared object, or keeps a relationship waiting for an end. */
+static enum cg_err put_prepared(struct cg_store_bulk *bulk, const json_t *obj,
+                                bool duplicate, struct cg_error *err)
 {
     enum cg_err rc;
 
@@ -448,20 +448,32 @@ enum cg_err cg_store_bulk_put(struct cg_store_bulk *bulk, const json_t *obj,
         bool source = false;
         bool target = false;
 
-        rc = is_stored(bulk,
-                       json_string_value(json_object_get(obj, "source_ref")),
-                       &source, err);
+        rc = cg_bulk__is_stored(
+            bulk, json_string_value(json_object_get(obj, "source_ref")),
+            &source, err);
         if (rc == CG_OK)
-            rc = is_stored(
+            rc = cg_bulk__is_stored(
                 bulk, json_string_value(json_object_get(obj, "target_ref")),
                 &target, err);
         if (rc == CG_OK && !(source && target))
             rc = defer_relationship(bulk, obj, err);
         else if (rc == CG_OK)
-            rc = store_object(bulk, obj, duplicate, err);
+            rc = store_relationship(bulk, obj, duplicate, err);
     } else {
         rc = store_object(bulk, obj, duplicate, err);
     }
+    return rc;
+}
+
+enum cg_err cg_store_bulk_put(struct cg_store_bulk *bulk, const json_t *obj,
+                              bool duplicate, struct cg_error *err)
+{
+    json_t *prepared = NULL;
+    enum cg_err rc = cg_bulk__prepare(bulk, obj, &prepared, err);
+
+    if (rc == CG_OK)
+        rc = put_prepared(bulk, prepared, duplicate, err);
+    json_decref(prepared);
     return rc == CG_OK ? next_batch(bulk, err) : rc;
 }
 
@@ -509,7 +521,8 @@ static enum cg_err delete_pending(struct cg_store_bulk *bulk, const char *id,
     sqlite3_stmt *stmt = bulk->stmts[BULK_PENDING_DELETE];
 
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    return step_done(bulk->store, stmt, "removing a pending relationship", err);
+    return cg_bulk__step_done(bulk->store, stmt,
+                              "removing a pending relationship", err);
 }
 
 /* Stores every waiting relationship whose two ends are now in the graph. */
@@ -528,9 +541,16 @@ static enum cg_err resolve_pending(struct cg_store_bulk *bulk,
             return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         rc = ready_page(bulk, after, sizeof(after), page, err);
         json_array_foreach(page, i, obj) {
+            json_t *prepared = NULL;
+
             if (rc != CG_OK)
                 break;
-            rc = store_object(bulk, obj, false, err);
+            /* The ends may have been replaced by deterministic ids since
+             * the relationship was kept. */
+            rc = cg_bulk__prepare(bulk, obj, &prepared, err);
+            if (rc == CG_OK)
+                rc = store_relationship(bulk, prepared, false, err);
+            json_decref(prepared);
             if (rc == CG_OK)
                 rc = delete_pending(bulk, cg_stix_get_id(obj), err);
             bulk->stats.resolved += rc == CG_OK;
@@ -565,8 +585,12 @@ enum cg_err cg_store_bulk_finish(struct cg_store_bulk *bulk,
                                  struct cg_error *err)
 {
     struct cg_store *store = bulk->store;
-    enum cg_err rc = resolve_pending(bulk, err);
+    enum cg_err rc = cg_bulk__alias_pending(bulk, err);
 
+    if (rc == CG_OK)
+        rc = resolve_pending(bulk, err);
+    if (rc == CG_OK)
+        rc = cg_bulk__alias_dangling(bulk, err);
     if (rc == CG_OK)
         rc = cg_store__exec(store,
                             "DELETE FROM dangling_refs WHERE EXISTS "
@@ -608,7 +632,7 @@ static enum cg_err exec_with_id(struct cg_store *store, const char *sql,
     if (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
         return cg_store__fail(store, err, what);
     sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    rc = step_done(store, stmt, what, err);
+    rc = cg_bulk__step_done(store, stmt, what, err);
     sqlite3_finalize(stmt);
     return rc;
 }
@@ -637,7 +661,7 @@ enum cg_err cg_store_replace_object(struct cg_store *store, const json_t *obj,
         rc = cg_store__fail(store, err, "replacing an object");
     if (rc == CG_OK) {
         bind_row(stmt, obj, body, cg_time_now());
-        rc = step_done(store, stmt, "replacing an object", err);
+        rc = cg_bulk__step_done(store, stmt, "replacing an object", err);
     }
     if (rc == CG_OK)
         rc = index_edges(store, edge, obj, err);

@@ -255,6 +255,8 @@ struct cg_bulk_stats {
                       does */
     long deferred; /* relationships that had to wait for an end */
     long resolved; /* waiting relationships stored by this import */
+    long aliased;  /* given ids replaced by deterministic ids, each counted
+                      once per import */
     long long pending;  /* relationships still waiting, in the whole graph */
     long long dangling; /* references to ids the graph does not hold */
 };
@@ -273,7 +275,11 @@ enum cg_err cg_store_bulk_begin(struct cg_store *store, struct cg_idset *ids,
  * Stores one validated object (borrowed). A new id takes the insert fast
  * path; an id already stored, or a duplicate of this import, is merged by
  * cg_store_put_object. A relationship whose source or target is not in the
- * graph is kept in pending_relationships until both are.
+ * graph is kept in pending_relationships until both are. An object that
+ * arrives under another id than cg_stix_id_of gives it is stored under the
+ * deterministic id, and references to the given id follow it. Fails with
+ * CG_ERR_STIX_INVALID, leaving the graph as it was, when the given id
+ * already names an object with other id-contributing properties.
  */
 enum cg_err cg_store_bulk_put(struct cg_store_bulk *bulk, const json_t *obj,
                               bool duplicate,

@@ -4,8 +4,12 @@
  * every object piece is parsed and validated as cg_import_stream does. It
  * checks that each piece lies inside the input, stays within the size
  * limit, and that splitting does not depend on where the chunks are cut.
+ * The deterministic id the store gives a valid object must be a valid id
+ * of its type.
  */
+#include "stix/id.h"
 #include "stix/import.h"
+#include "stix/object.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +27,19 @@ struct tally {
     long pieces;
     uint64_t offsets_sum;
 };
+
+static void check_deterministic_id(const json_t *obj)
+{
+    const char *type = cg_stix_get_type(obj);
+    char id[CG_STIX_ID_SIZE];
+    bool found = false;
+    enum cg_err rc = cg_stix_id_of(obj, id, &found);
+
+    if (rc != CG_OK && rc != CG_ERR_NOMEM)
+        abort(); /* the store would stop the whole import on this object */
+    if (found && !cg_stix_id_valid(id, type))
+        abort();
+}
 
 static enum cg_err check_piece(const struct cg_split_piece *piece, void *data)
 {
@@ -45,6 +62,8 @@ static enum cg_err check_piece(const struct cg_split_piece *piece, void *data)
         abort(); /* parse_object returned an object that fails validation */
     if (!obj && reason[0] == '\0')
         abort(); /* rejected without a reason */
+    if (obj)
+        check_deterministic_id(obj);
     json_decref(obj);
     return CG_OK;
 }

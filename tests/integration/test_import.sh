@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# `cipgraph import`: an export imported into an empty graph exports byte
-# for byte the same; invalid objects, a duplicate id, a relationship whose
+# `cipgraph import`. An export imported into an empty graph exports byte
+# for byte the same. Invalid objects, a duplicate id, a relationship whose
 # end arrives in a later import, a reference to a missing author and a
-# truncated file are each reported once while the valid rest is kept;
-# JSON Lines and standard input work.
+# truncated file are each reported once while the valid rest is kept.
+# JSON Lines and standard input work. Objects imported under other ids
+# end up under their deterministic ids, with every reference to them.
+# Values OpenCTI rejects are rejected, and an empty file is an error.
 source "$(dirname "$0")/lib.sh"
 export CIPGRAPH_NOW=2026-12-01T00:00:00Z
 make_bundle() { python3 "$CG_SOURCE_DIR/tests/data/import/make_bundle.py" "$@"; }
@@ -89,6 +91,97 @@ CIPGRAPH_DB="$WORK/copy.db" "$CIPGRAPH" export --format jsonl --output "$WORK/al
 "$CIPGRAPH" import --quiet - <"$WORK/all.jsonl"
 "$CIPGRAPH" export --output "$WORK/from-jsonl.json"
 cmp "$WORK/first.json" "$WORK/from-jsonl.json" || fail "JSON Lines import differs"
+
+note "an imported observable with another id and its enrichment are one object"
+export CIPGRAPH_DB="$WORK/foreign-ip.db"
+ip=$(echo "$ips" | head -n 1)
+printf '{"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--11111111-1111-4111-8111-111111111111","value":"%s"}\n' \
+    "$ip" >"$WORK/foreign-ip.json"
+"$CIPGRAPH" import "$WORK/foreign-ip.json" 2>"$WORK/foreign-ip.err"
+grep -q "1 ids replaced by deterministic ids" "$WORK/foreign-ip.err" ||
+    fail "the replaced id was not counted"
+start_sim
+"$CIPGRAPH" enrich --quiet --poll-interval 100ms "$ip" >/dev/null
+stop_sim
+"$CIPGRAPH" export --output "$WORK/foreign-ip-export.json"
+[[ $(json_get "$WORK/foreign-ip-export.json" "sum(o.get('value') == '$ip' for o in d['objects'])") -eq 1 ]] ||
+    fail "$ip is in the graph twice"
+grep -q "11111111-1111-4111-8111-111111111111" "$WORK/foreign-ip-export.json" &&
+    fail "the foreign id was exported"
+"$CIPGRAPH" show "$ip" | grep -q "id: $(json_get "$WORK/foreign-ip-export.json" "[o['id'] for o in d['objects'] if o.get('value') == '$ip'][0]")" ||
+    fail "show does not find the enriched object"
+validate "$WORK/foreign-ip-export.json"
+
+note "references to replaced ids follow them, before and after they arrive"
+export CIPGRAPH_DB="$WORK/foreign.db"
+make_bundle foreign >"$WORK/foreign.json"
+"$CIPGRAPH" import "$WORK/foreign.json" 2>"$WORK/foreign.err"
+cat "$WORK/foreign.err"
+grep -q "0 invalid, 0 duplicate ids merged, 8 ids replaced by deterministic ids" "$WORK/foreign.err" ||
+    fail "replaced ids were not counted once each"
+grep -q "waiting for an end: 0 (1 stored" "$WORK/foreign.err" ||
+    fail "the relationship that came before its ends is still waiting"
+grep -q "references to objects not in the graph: 0" "$WORK/foreign.err" ||
+    fail "the report's reference to a replaced id is dangling"
+"$CIPGRAPH" export --output "$WORK/foreign-export.json"
+# Only the report keeps the id it came with: no rule gives it another.
+[[ $(grep -o '11111111-1111-4111-8111-[0-9]*' "$WORK/foreign-export.json" | sort -u) == \
+    "11111111-1111-4111-8111-000000000005" ]] || fail "a foreign observable id was exported"
+[[ $(count_type "$WORK/foreign-export.json" relationship) -eq 3 ]] || fail "relationships lost"
+json_get "$WORK/foreign-export.json" '[o for o in d["objects"] if o.get("value") == "203.0.113.30"][0]["x_opencti_labels"]' |
+    grep -q seen-twice || fail "the address under both ids was not merged"
+validate "$WORK/foreign-export.json"
+
+note "a later import follows the replaced ids, and one id cannot name two values"
+make_bundle foreign-later >"$WORK/later.json"
+expect_exit 1 "$CIPGRAPH" import "$WORK/later.json" 2>"$WORK/later.err"
+cat "$WORK/later.err"
+grep -q "ipv4-addr--11111111-1111-4111-8111-000000000002 already names {\"value\":\"203.0.113.30\"}, but this object has {\"value\":\"203.0.113.99\"}" \
+    "$WORK/later.err" || fail "a foreign id given to another value was not rejected"
+grep -q "already names {\"value\":\"203.0.113.31\"}, but this object has {\"value\":\"9.9.9.9\"}" \
+    "$WORK/later.err" || fail "a deterministic id given to another value was not rejected"
+"$CIPGRAPH" export --output "$WORK/later-export.json"
+json_get "$WORK/later-export.json" '[o["value"] for o in d["objects"] if o["type"] == "ipv4-addr"]' |
+    grep -q "9.9.9.9" && fail "the stored address was overwritten"
+addr=$(json_get "$WORK/foreign-export.json" '[o["id"] for o in d["objects"] if o.get("value") == "203.0.113.30"][0]')
+[[ $(json_get "$WORK/later-export.json" "sum(o.get('relationship_type') == 'resolves-to' and o['target_ref'] == '$addr' for o in d['objects'])") -eq 2 ]] ||
+    fail "the later relationship does not reach the replaced address"
+validate "$WORK/later-export.json"
+
+note "values OpenCTI or the STIX schemas reject are reported and not exported"
+export CIPGRAPH_DB="$WORK/rejects.db"
+make_bundle rejects >"$WORK/rejects.json"
+expect_exit 1 "$CIPGRAPH" import "$WORK/rejects.json" 2>"$WORK/rejects.err"
+cat "$WORK/rejects.err"
+python3 - "$CG_SOURCE_DIR/tests/data/import" "$WORK/rejects.err" <<'PY' || fail "a rejection reason is missing"
+import sys
+sys.path.insert(0, sys.argv[1])
+import make_bundle
+text = open(sys.argv[2]).read()
+missing = [phrase for _, phrase in make_bundle.REJECTS if phrase not in text]
+print("\n".join(missing))
+sys.exit(1 if missing else 0)
+PY
+grep -q "is_family is a string, not a boolean" "$WORK/rejects.err" || fail "is_family reason"
+grep -q "relationship_type 'bogus-type' is not a type OpenCTI accepts" "$WORK/rejects.err" ||
+    fail "bogus relationship type reason"
+grep -q "OpenCTI does not accept resolves-to from ipv4-addr to identity" "$WORK/rejects.err" ||
+    fail "relationship ends reason"
+grep -q "2 valid (2 new, 0 merged, 0 relationships waiting for an end), 9 invalid" "$WORK/rejects.err" ||
+    fail "summary counts are wrong"
+"$CIPGRAPH" export --output "$WORK/rejects-export.json"
+validate "$WORK/rejects-export.json"
+
+note "an empty file is an error; an empty bundle is not"
+export CIPGRAPH_DB="$WORK/empty.db"
+: >"$WORK/empty.json"
+expect_exit 1 "$CIPGRAPH" import "$WORK/empty.json" 2>"$WORK/empty.err"
+grep -q "error: $WORK/empty.json is empty: no STIX bundle or object" "$WORK/empty.err" ||
+    fail "empty file message: $(cat "$WORK/empty.err")"
+printf ' \n\n' | expect_exit 1 "$CIPGRAPH" import - 2>"$WORK/blank.err"
+grep -q "is empty" "$WORK/blank.err" || fail "blank input not reported as empty"
+"$CIPGRAPH" export --output "$WORK/empty-export.json"
+"$CIPGRAPH" import "$WORK/empty-export.json" || fail "an empty bundle was rejected"
 
 note "not JSON, a missing file and bad options"
 printf 'hello\n' >"$WORK/text.txt"

@@ -1,7 +1,9 @@
 /*
  * STIX import: the streaming splitter on bundles, JSON Lines, arrays,
- * truncated and oversized input; object validation rule by rule; the id
- * set; and the import loop's reports.
+ * truncated and oversized input, object validation rule by rule, the id
+ * set and the import loop's reports. The last tests import into a real
+ * store, where objects that arrive under other ids take their
+ * deterministic ids.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "stix/id.h"
 #include "stix/import.h"
+#include "store/store.h"
 
 /* ---- splitter ---- */
 
@@ -176,7 +181,7 @@ static const char *validate_text(const char *text)
 {
     static char reason[CG_STIX_REASON_SIZE];
     json_error_t jerr;
-    json_t *obj = json_loads(text, 0, &jerr);
+    json_t *obj = json_loads(text, JSON_ALLOW_NUL, &jerr);
     bool ok;
 
     assert_non_null(obj);
@@ -211,6 +216,68 @@ static void test_validate_valid(void **state)
                               "\"," SDO_HEAD ",\"country\":\"FR\"}"));
     assert_null(validate_text("{\"type\":\"x-custom-thing\",\"id\":\"x-custom-"
                               "thing--" UUID "\"," SDO_HEAD "}"));
+}
+
+/* Values at the edges of the rules that must stay accepted. */
+static void test_validate_valid_edges(void **state)
+{
+    static const char *const cases[] = {
+        "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+        "\",\"value\":\"203.0.113.7\",\"x_opencti_score\":0}",
+        "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+        "\",\"value\":\"203.0.113.7\",\"x_opencti_score\":100}",
+        "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+        "\",\"value\":\"203.0.113.7\",\"extensions\":{\"extension-"
+        "definition--f93e2c80-4231-4f9a-af8b-95c9bd566a82\":{\"extension_"
+        "type\":\"property-extension\",\"score\":40}}}",
+        "{\"type\":\"file\",\"id\":\"file--" UUID "\",\"name\":\"a.exe\","
+        "\"extensions\":{\"windows-pebinary-ext\":{\"pe_type\":\"exe\"}}}",
+        "{\"type\":\"artifact\",\"id\":\"artifact--" UUID
+        "\",\"payload_bin\":\"aGVsbG8=\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"related-to\",\"source_ref\":"
+        "\"ipv4-addr--" UUID "\",\"target_ref\":\"identity--" UUID "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"located-at\",\"source_ref\":"
+        "\"ipv4-addr--" UUID "\",\"target_ref\":\"location--" UUID "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"located-at\",\"source_ref\":"
+        "\"identity--" UUID "\",\"target_ref\":\"location--" UUID "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"based-on\",\"source_ref\":"
+        "\"indicator--" UUID "\",\"target_ref\":\"url--" UUID "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"uses\",\"source_ref\":"
+        "\"intrusion-set--" UUID "\",\"target_ref\":\"malware--" UUID "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"communicates-with\","
+        "\"source_ref\":\"url--" UUID "\",\"target_ref\":\"domain-name--" UUID
+        "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"uses\",\"source_ref\":"
+        "\"domain-name--" UUID "\",\"target_ref\":\"attack-pattern--" UUID
+        "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"drops\",\"source_ref\":"
+        "\"file--" UUID "\",\"target_ref\":\"artifact--" UUID "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"based-on\",\"source_ref\":"
+        "\"infrastructure--" UUID "\",\"target_ref\":\"ipv4-addr--" UUID "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"belongs-to\",\"source_ref\":"
+        "\"identity--" UUID "\",\"target_ref\":\"identity--" UUID "\"}",
+        "{\"type\":\"relationship\",\"id\":\"relationship--" UUID "\"," SDO_HEAD
+        ",\"relationship_type\":\"resolves-to\",\"source_ref\":"
+        "\"ipv6-addr--" UUID "\",\"target_ref\":\"mac-addr--" UUID "\"}",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *reason = validate_text(cases[i]);
+
+        if (reason)
+            fail_msg("case %zu: expected valid, got '%s'", i, reason);
+    }
 }
 
 /* Each case breaks one rule; the reason must name it. */
@@ -291,6 +358,111 @@ static void test_validate_rejects(void **state)
         {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
          "\",\"value\":\"1.2.3.4\",\"confidence\":101}",
          "confidence"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":12345}",
+         "value is a number, not a string"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\\u0000x\"}",
+         "value contains a NUL byte"},
+        {"{\"type\":\"domain-name\",\"id\":\"domain-name--" UUID
+         "\",\"value\":\"\"}",
+         "value is empty"},
+        {"{\"type\":\"malware\",\"id\":\"malware--" UUID "\"," SDO_HEAD
+         ",\"name\":\"x\",\"is_family\":\"yes\"}",
+         "is_family is a string, not a boolean"},
+        {"{\"type\":\"vulnerability\",\"id\":\"vulnerability--" UUID
+         "\"," SDO_HEAD ",\"name\":[\"CVE-1\"]}",
+         "name is a list, not a string"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"x_opencti_score\":\"high\"}",
+         "x_opencti_score \"high\" is not an integer from 0 to 100"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"x_opencti_score\":-50}",
+         "x_opencti_score -50 is not an integer"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"x_opencti_score\":1e308}",
+         "x_opencti_score 1"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"x_opencti_score\":101}",
+         "x_opencti_score 101 is not"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"extensions\":{\"extension-definition"
+         "--f93e2c80-4231-4f9a-af8b-95c9bd566a82\":{\"extension_type\":"
+         "\"property-extension\",\"score\":500}}}",
+         "OpenCTI score 500"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"extensions\":{\"x\":\"y\"}}",
+         "extension name 'x'"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"extensions\":{\"foo-ext\":\"y\"}}",
+         "extension 'foo-ext' is not a non-empty object"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"extensions\":\"x\"}",
+         "extensions is not a non-empty object"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"extensions\":{\"extension-definition"
+         "--" UUID "\":{\"score\":5}}}",
+         "extension_type"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"extensions\":{\"foo-ext\":{\"a\":1}}}",
+         "property name 'a'"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"x_note\":null}",
+         "x_note is null"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"x_tags\":[]}",
+         "x_tags is an empty list"},
+        {"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+         "\",\"value\":\"1.2.3.4\",\"X\":1}",
+         "property name 'X'"},
+        {"{\"type\":\"artifact\",\"id\":\"artifact--" UUID
+         "\",\"payload_bin\":\"not base64!\"}",
+         "payload_bin is not a base64 string"},
+        {"{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+         "\"," SDO_HEAD
+         ",\"relationship_type\":\"bogus-type\",\"source_ref\":\"malware--" UUID
+         "\",\"target_ref\":\"malware--" UUID "\"}",
+         "'bogus-type' is not a type OpenCTI accepts"},
+        {"{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+         "\"," SDO_HEAD
+         ",\"relationship_type\":\"x-hosted-by\",\"source_ref\":\"malware--" UUID
+         "\",\"target_ref\":\"malware--" UUID "\"}",
+         "custom type"},
+        {"{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+         "\"," SDO_HEAD
+         ",\"relationship_type\":\"resolves-to\",\"source_ref\":\"ipv4-addr--" UUID
+         "\",\"target_ref\":\"identity--" UUID "\"}",
+         "does not accept resolves-to from ipv4-addr to identity"},
+        {"{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+         "\"," SDO_HEAD
+         ",\"relationship_type\":\"indicates\",\"source_ref\":\"ipv4-addr--" UUID
+         "\",\"target_ref\":\"malware--" UUID "\"}",
+         "does not accept indicates from ipv4-addr to malware"},
+        {"{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+         "\"," SDO_HEAD
+         ",\"relationship_type\":\"located-at\",\"source_ref\":\"identity--" UUID
+         "\",\"target_ref\":\"malware--" UUID "\"}",
+         "does not accept located-at from identity to malware"},
+        {"{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+         "\"," SDO_HEAD
+         ",\"relationship_type\":\"uses\",\"source_ref\":\"domain-name--" UUID
+         "\",\"target_ref\":\"malware--" UUID "\"}",
+         "does not accept uses from domain-name"},
+        {"{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+         "\"," SDO_HEAD
+         ",\"relationship_type\":\"drops\",\"source_ref\":\"ipv4-addr--" UUID
+         "\",\"target_ref\":\"file--" UUID "\"}",
+         "does not accept drops from ipv4-addr to file"},
+        {"{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+         "\"," SDO_HEAD
+         ",\"relationship_type\":\"based-on\",\"source_ref\":\"malware--" UUID
+         "\",\"target_ref\":\"ipv4-addr--" UUID "\"}",
+         "does not accept based-on from malware to ipv4-addr"},
+        {"{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+         "\"," SDO_HEAD
+         ",\"relationship_type\":\"belongs-to\",\"source_ref\":\"domain-name--" UUID
+         "\",\"target_ref\":\"autonomous-system--" UUID "\"}",
+         "does not accept belongs-to from domain-name"},
     };
 
     (void)state;
@@ -357,17 +529,21 @@ static void test_idset(void **state)
 struct loop_result {
     int stored;
     int duplicates_stored;
-    int reports[CG_IMPORT_SYNTAX + 1];
+    int reports[CG_IMPORT_EMPTY + 1];
     char last_reason[256];
 };
+
+/* The value put rejects, as the store rejects an object it cannot keep. */
+#define REJECTED_VALUE "198.51.100.66"
 
 static enum cg_err put(void *data, const json_t *obj, bool duplicate,
                        struct cg_error *err)
 {
     struct loop_result *r = data;
+    const char *value = json_string_value(json_object_get(obj, "value"));
 
-    (void)obj;
-    (void)err;
+    if (value && strcmp(value, REJECTED_VALUE) == 0)
+        return cg_error_set(err, CG_ERR_STIX_INVALID, "rejected by the store");
     r->stored++;
     r->duplicates_stored += duplicate;
     return CG_OK;
@@ -452,6 +628,324 @@ static void test_loop_not_bundle(void **state)
     assert_int_equal(r.reports[CG_IMPORT_CONTAINER], 1);
 }
 
+static void test_loop_empty_input(void **state)
+{
+    static const char *const inputs[] = {"", " \n\t\r\n", "\xEF\xBB\xBF\n"};
+    struct loop_result r;
+    struct cg_import_stats stats;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+        run_loop(inputs[i], &r, &stats);
+        assert_true(stats.empty);
+        assert_int_equal(r.reports[CG_IMPORT_EMPTY], 1);
+        assert_non_null(strstr(r.last_reason, "empty"));
+        assert_int_equal(stats.read, 0);
+    }
+}
+
+/* A bundle without "objects" (how the export writes an empty graph) and
+ * an empty array hold no object, but they are not empty input. */
+static void test_loop_empty_bundle(void **state)
+{
+    struct loop_result r;
+    struct cg_import_stats stats;
+
+    (void)state;
+    run_loop("{\"type\":\"bundle\",\"id\":\"bundle--" UUID "\"}\n", &r, &stats);
+    assert_false(stats.empty);
+    assert_int_equal(stats.read, 0);
+    assert_int_equal(stats.invalid, 0);
+    assert_int_equal(r.reports[CG_IMPORT_INVALID], 0);
+    run_loop("[]", &r, &stats);
+    assert_false(stats.empty);
+    assert_int_equal(stats.read, 0);
+    /* Inside a bundle, a bundle is still an invalid object. */
+    run_loop("{\"type\":\"bundle\",\"objects\":[{\"type\":\"bundle\","
+             "\"id\":\"bundle--" UUID "\"}]}",
+             &r, &stats);
+    assert_int_equal(stats.invalid, 1);
+    assert_non_null(strstr(r.last_reason, "nested"));
+}
+
+static void test_loop_put_rejects(void **state)
+{
+    struct loop_result r;
+    struct cg_import_stats stats;
+
+    (void)state;
+    run_loop(IP_OBJ(1) "\n"
+                       "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" UUID
+                       "\",\"value\":\"" REJECTED_VALUE "\"}\n" IP_OBJ(2),
+             &r, &stats);
+    assert_int_equal(stats.read, 3);
+    assert_int_equal(stats.valid, 2);
+    assert_int_equal(stats.invalid, 1);
+    assert_int_equal(r.stored, 2);
+    assert_int_equal(r.reports[CG_IMPORT_INVALID], 1);
+    assert_string_equal(r.last_reason, "rejected by the store");
+}
+
+/* ---- import into a store: deterministic ids ---- */
+
+#define FOREIGN(n) "11111111-1111-4111-8111-11111111111" #n
+#define TIMES                                                            \
+    "\"spec_version\":\"2.1\",\"created\":\"2024-01-01T00:00:00.000Z\"," \
+    "\"modified\":\"2024-01-01T00:00:00.000Z\""
+
+struct store_fixture {
+    char path[64];
+    struct cg_store *store;
+    struct loop_result r;
+    struct cg_import_stats stats;
+    struct cg_bulk_stats bulk_stats;
+    struct cg_store_bulk *bulk;
+};
+
+static int store_setup(void **state)
+{
+    struct store_fixture *f = calloc(1, sizeof(*f));
+    int fd;
+
+    if (!f)
+        return -1;
+    snprintf(f->path, sizeof(f->path), "/tmp/cg-test-import-XXXXXX");
+    fd = mkstemp(f->path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    if (cg_store_open(f->path, &f->store, NULL) != CG_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int store_teardown(void **state)
+{
+    struct store_fixture *f = *state;
+    char extra[80];
+
+    cg_store_close(f->store);
+    unlink(f->path);
+    snprintf(extra, sizeof(extra), "%s-wal", f->path);
+    unlink(extra);
+    snprintf(extra, sizeof(extra), "%s-shm", f->path);
+    unlink(extra);
+    free(f);
+    return 0;
+}
+
+static enum cg_err put_store(void *data, const json_t *obj, bool duplicate,
+                             struct cg_error *err)
+{
+    struct store_fixture *f = data;
+
+    return cg_store_bulk_put(f->bulk, obj, duplicate, err);
+}
+
+static void report_store(void *data, const struct cg_import_problem *problem)
+{
+    struct store_fixture *f = data;
+
+    report(&f->r, problem);
+}
+
+/* Imports text into the fixture's store as `cipgraph import` does. */
+static void import_text(struct store_fixture *f, const char *text)
+{
+    struct cg_idset ids;
+    struct cg_import_opts opts = {0, put_store, report_store, f, &ids};
+    FILE *in = fmemopen((void *)text, strlen(text), "r");
+    struct cg_error err;
+
+    memset(&f->r, 0, sizeof(f->r));
+    cg_idset_init(&ids);
+    assert_non_null(in);
+    assert_int_equal(cg_store_bulk_begin(f->store, &ids, 0, &f->bulk, &err),
+                     CG_OK);
+    assert_int_equal(cg_import_stream(in, &opts, &f->stats, &err), CG_OK);
+    assert_int_equal(cg_store_bulk_finish(f->bulk, &f->bulk_stats, &err),
+                     CG_OK);
+    fclose(in);
+    cg_idset_release(&ids);
+}
+
+/* The stored object id as a new reference, or NULL when absent. */
+static json_t *stored(struct store_fixture *f, const char *id)
+{
+    json_t *obj = NULL;
+
+    if (cg_store_get_object(f->store, id, &obj, NULL) != CG_OK)
+        return NULL;
+    return obj;
+}
+
+static const char *str_of(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+static char *value_id(const char *type, const char *value)
+{
+    static char ids[4][CG_STIX_ID_SIZE];
+    static int next;
+    char *id = ids[next++ % 4];
+
+    assert_int_equal(cg_stix_id_value(type, value, id), CG_OK);
+    return id;
+}
+
+/*
+ * Foreign ids in every order: a relationship before both its ends, a
+ * report before the address it lists, and an indicator's relationship
+ * after the address it points to.
+ */
+static const char foreign_bundle[] =
+    "{\"type\":\"bundle\",\"id\":\"bundle--" UUID "\",\"objects\":["
+    "{\"type\":\"relationship\",\"id\":\"relationship--" FOREIGN(
+        4) "\"," TIMES ",\"relationship_type\":\"resolves-to\","
+           "\"source_ref\":\"domain-name--" FOREIGN(
+               1) "\","
+                  "\"target_ref\":\"ipv4-addr--" FOREIGN(
+                      2) "\"},"
+                         "{\"type\":\"report\",\"id\":\"report--" FOREIGN(
+                             5) "\"," TIMES
+                                ",\"name\":\"r\",\"published\":\"2024-01-01T00:00:00Z\","
+                                "\"object_refs\":[\"ipv4-addr--" FOREIGN(
+                                    3) "\"]},"
+                                       "{\"type\":\"domain-name\",\"id\":\"domain-name--" FOREIGN(
+                                           1) "\","
+                                              "\"value\":\"foreign.example\"},"
+                                              "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" FOREIGN(
+                                                  2) "\","
+                                                     "\"value\":\"203.0.113.30\"},"
+                                                     "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" FOREIGN(
+                                                         3) "\","
+                                                            "\"value\":\"203.0.113.31\"},"
+                                                            "{\"type\":\"relationship\",\"id\":\"relationship--" FOREIGN(
+                                                                6) "\"," TIMES
+                                                                   ",\"relationship_type\":\"related-to\","
+                                                                   "\"source_ref\":\"ipv4-addr--" FOREIGN(
+                                                                       3) "\","
+                                                                          "\"target_ref\":\"ipv4-addr--" FOREIGN(
+                                                                              2) "\"}]}";
+
+static void test_bulk_foreign_ids_replaced(void **state)
+{
+    struct store_fixture *f = *state;
+    char *domain = value_id("domain-name", "foreign.example");
+    char *ip = value_id("ipv4-addr", "203.0.113.30");
+    char *ip2 = value_id("ipv4-addr", "203.0.113.31");
+    char rel_id[CG_STIX_ID_SIZE];
+    json_t *obj;
+
+    import_text(f, foreign_bundle);
+    assert_int_equal(f->stats.invalid, 0);
+    assert_int_equal(f->bulk_stats.pending, 0);
+    assert_int_equal(f->bulk_stats.dangling, 0);
+    /* Three observables and two relationships got new ids. */
+    assert_int_equal(f->bulk_stats.aliased, 5);
+    assert_null(stored(f, "ipv4-addr--" FOREIGN(2)));
+
+    obj = stored(f, ip);
+    assert_non_null(obj);
+    assert_string_equal(str_of(obj, "value"), "203.0.113.30");
+    json_decref(obj);
+
+    /* The relationship that came before its ends links the new ids and
+     * has the deterministic id of that link. */
+    assert_int_equal(cg_stix_id_relationship("resolves-to", domain, ip, rel_id),
+                     CG_OK);
+    obj = stored(f, rel_id);
+    assert_non_null(obj);
+    assert_string_equal(str_of(obj, "source_ref"), domain);
+    assert_string_equal(str_of(obj, "target_ref"), ip);
+    json_decref(obj);
+    assert_null(stored(f, "relationship--" FOREIGN(4)));
+
+    /* The report stored before its member now lists the new id. */
+    obj = stored(f, "report--" FOREIGN(5));
+    assert_non_null(obj);
+    assert_string_equal(json_string_value(json_array_get(
+                            json_object_get(obj, "object_refs"), 0)),
+                        ip2);
+    json_decref(obj);
+
+    assert_int_equal(cg_stix_id_relationship("related-to", ip2, ip, rel_id),
+                     CG_OK);
+    obj = stored(f, rel_id);
+    assert_non_null(obj);
+    json_decref(obj);
+}
+
+/* A later import follows the aliases of an earlier one, and an id that
+ * already names one value cannot name another. */
+static void test_bulk_alias_later_import(void **state)
+{
+    struct store_fixture *f = *state;
+    char *ip = value_id("ipv4-addr", "203.0.113.30");
+    char *later = value_id("domain-name", "later.example");
+    char rel_id[CG_STIX_ID_SIZE];
+    json_t *obj;
+
+    import_text(f, foreign_bundle);
+    import_text(f,
+                "{\"type\":\"domain-name\",\"id\":\"domain-name--"
+                "6b6a4a1f-3a8f-4a0e-9a53-3f2c8f0d2a11\",\"value\":"
+                "\"later.example\"}\n"
+                "{\"type\":\"relationship\",\"id\":\"relationship--" UUID
+                "\"," TIMES ",\"relationship_type\":\"resolves-to\","
+                "\"source_ref\":\"domain-name--6b6a4a1f-3a8f-4a0e-9a53-"
+                "3f2c8f0d2a11\",\"target_ref\":\"ipv4-addr--" FOREIGN(
+                    2) "\"}\n"
+                       "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" FOREIGN(
+                           2) "\",\"value\":\"203.0.113.99\"}\n");
+    assert_int_equal(f->stats.valid, 2);
+    assert_int_equal(f->stats.invalid, 1);
+    assert_int_equal(f->bulk_stats.pending, 0);
+    assert_non_null(strstr(f->r.last_reason, "ipv4-addr--" FOREIGN(2)));
+    assert_non_null(strstr(f->r.last_reason, "203.0.113.30"));
+    assert_non_null(strstr(f->r.last_reason, "203.0.113.99"));
+    assert_non_null(strstr(f->r.last_reason, "cannot name two"));
+    assert_null(stored(f, value_id("ipv4-addr", "203.0.113.99")));
+
+    assert_int_equal(cg_stix_id_relationship("resolves-to", later, ip, rel_id),
+                     CG_OK);
+    obj = stored(f, rel_id);
+    assert_non_null(obj);
+    json_decref(obj);
+}
+
+/* The deterministic id of one value given to another value is rejected,
+ * and the stored value stays. */
+static void test_bulk_rejects_other_value(void **state)
+{
+    struct store_fixture *f = *state;
+    char text[512];
+    char *ip = value_id("ipv4-addr", "45.79.238.51");
+    json_t *obj;
+
+    snprintf(text, sizeof(text),
+             "{\"type\":\"ipv4-addr\",\"id\":\"%s\",\"value\":"
+             "\"45.79.238.51\"}\n",
+             ip);
+    import_text(f, text);
+    assert_int_equal(f->bulk_stats.aliased, 0);
+    snprintf(text, sizeof(text),
+             "{\"type\":\"ipv4-addr\",\"id\":\"%s\",\"value\":"
+             "\"9.9.9.9\"}\n",
+             ip);
+    import_text(f, text);
+    assert_int_equal(f->stats.invalid, 1);
+    assert_non_null(strstr(f->r.last_reason, ip));
+    assert_non_null(strstr(f->r.last_reason, "45.79.238.51"));
+    assert_non_null(strstr(f->r.last_reason, "9.9.9.9"));
+    obj = stored(f, ip);
+    assert_non_null(obj);
+    assert_string_equal(str_of(obj, "value"), "45.79.238.51");
+    json_decref(obj);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -470,6 +964,16 @@ int main(void)
         cmocka_unit_test(test_loop_reports_once),
         cmocka_unit_test(test_loop_truncated),
         cmocka_unit_test(test_loop_not_bundle),
+        cmocka_unit_test(test_loop_empty_input),
+        cmocka_unit_test(test_loop_empty_bundle),
+        cmocka_unit_test(test_loop_put_rejects),
+        cmocka_unit_test(test_validate_valid_edges),
+        cmocka_unit_test_setup_teardown(test_bulk_foreign_ids_replaced,
+                                        store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_alias_later_import,
+                                        store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_bulk_rejects_other_value,
+                                        store_setup, store_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,6 +151,152 @@ static void test_name_key_unicode(void **state)
     free(key);
 }
 
+/* The id cg_stix_id_of gives the object in json_text, or "" when no rule
+ * gives it one. */
+static const char *deterministic_id(const char *json_text)
+{
+    static char id[CG_STIX_ID_SIZE];
+    json_error_t error;
+    json_t *obj = json_loads(json_text, 0, &error);
+    bool found = true;
+
+    assert_non_null(obj);
+    assert_int_equal(cg_stix_id_of(obj, id, &found), CG_OK);
+    json_decref(obj);
+    return found ? id : "";
+}
+
+/* Expected ids computed with Python's uuid.uuid5 over the canonical JSON
+ * that python-stix2 builds for each object. */
+static void test_id_observables(void **state)
+{
+    (void)state;
+    assert_string_equal(
+        deterministic_id("{\"type\":\"ipv4-addr\",\"value\":\"8.8.8.8\","
+                         "\"x_opencti_score\":50}"),
+        "ipv4-addr--2f689bf9-0ff2-545f-aa61-e495eb8cecc7");
+    assert_string_equal(
+        deterministic_id(
+            "{\"type\":\"domain-name\",\"value\":\"example.com\"}"),
+        "domain-name--bedb4899-d24b-5401-bc86-8f6b4cc18ec7");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"autonomous-system\",\"number\":15169,"
+                         "\"name\":\"GOOGLE\"}"),
+        "autonomous-system--7afc7bdf-d070-5add-90ff-f93503b1654d");
+    assert_string_equal(
+        deterministic_id(
+            "{\"type\":\"email-addr\",\"value\":\"a@example.com\"}"),
+        "email-addr--8f5f7fba-cc24-5e3f-aca4-f7194112e042");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"software\",\"name\":\"nginx\","
+                         "\"version\":\"1.2\",\"swid\":\"s\"}"),
+        "software--d301e640-8bad-5c56-9aef-983aa61e9256");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"network-traffic\",\"dst_ref\":"
+                         "\"ipv4-addr--2f689bf9-0ff2-545f-aa61-e495eb8cecc7\","
+                         "\"dst_port\":443,\"protocols\":[\"tcp\"]}"),
+        "network-traffic--4111f943-1112-5d14-a040-12976ccf7c02");
+}
+
+/* A file keeps one hash: MD5, SHA-1, SHA-256 or SHA-512 in that order,
+ * else the first in document order. A certificate without hashes or a
+ * serial number falls back to its subject. */
+static void test_id_observable_hashes(void **state)
+{
+    (void)state;
+    assert_string_equal(
+        deterministic_id(
+            "{\"type\":\"file\",\"name\":\"a.exe\",\"hashes\":"
+            "{\"SHA-256\":\"e3b0c44298fc1c149afbf4c8996fb92427ae41e"
+            "4649b934ca495991b7852b855\",\"MD5\":"
+            "\"d41d8cd98f00b204e9800998ecf8427e\"}}"),
+        "file--7e567502-8994-53ff-9c69-79240cae362d");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"file\",\"hashes\":{\"x-custom\":"
+                         "\"ffff\",\"SHA-256\":\"e3b0c44298fc1c149afbf4c8996fb9"
+                         "2427ae41e4649b934ca495991b7852b855\"}}"),
+        "file--22f8ff52-8f62-5f03-a53a-6f50f54fd74c");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"file\",\"hashes\":{\"x-custom\":"
+                         "\"abcd\",\"y-custom\":\"ffff\"}}"),
+        "file--b3a3fe18-dbe5-555d-9f05-9e94d8bb32d2");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"x509-certificate\",\"subject\":"
+                         "\"CN=example\"}"),
+        "x509-certificate--6b477ff5-1f52-5fe1-99c0-a5b6d9f74714");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"x509-certificate\",\"subject\":"
+                         "\"CN=example\",\"serial_number\":\"01\",\"hashes\":"
+                         "{\"SHA-1\":\"aa\"}}"),
+        "x509-certificate--efff5e51-a345-54ef-a6b7-ab1a1c156bb1");
+}
+
+/* The pycti vectors above, reached from whole objects. */
+static void test_id_domain_objects(void **state)
+{
+    (void)state;
+    assert_string_equal(deterministic_id("{\"type\":\"vulnerability\",\"name\":"
+                                         "\" CVE-2021-44228 \"}"),
+                        "vulnerability--693c68fd-9a33-5d6d-b44e-407b6a48b05b");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"identity\",\"name\":\"Shodan\"}"),
+        "identity--c60aa681-367c-53c1-9410-866ce8ebc1b7");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"identity\",\"name\":\"Julien\","
+                         "\"identity_class\":\"Individual\"}"),
+        "identity--d969b177-497f-598d-8428-b128c8f5f819");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"location\",\"name\":\"United States\","
+                         "\"x_opencti_location_type\":\"Country\"}"),
+        "location--be4ee2db-ecdd-5acf-a5e1-ce03ef2ec91d");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"indicator\",\"pattern\":"
+                         "\" [ipv4-addr:value = '8.8.8.8'] \"}"),
+        "indicator--7ad3d74b-c761-522d-9359-5e7565a3abb4");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"attack-pattern\",\"name\":\"x\","
+                         "\"x_mitre_id\":\" T1368\"}"),
+        "attack-pattern--a01046cc-192f-5d52-8e75-6e447fae3890");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"malware\",\"name\":\"Malware\"}"),
+        "malware--92ddf766-b27c-5159-8f46-27002bba2f04");
+}
+
+/* A stop_time counts only with a start_time. */
+static void test_id_relationship_objects(void **state)
+{
+    (void)state;
+    assert_string_equal(
+        deterministic_id("{\"type\":\"relationship\",\"relationship_type\":"
+                         "\"based-on\",\"source_ref\":\"from_id\","
+                         "\"target_ref\":\"to_id\",\"stop_time\":"
+                         "\"2023-01-01T00:00:00.000Z\"}"),
+        "relationship--0b11fa67-da01-5d34-9864-67d4d71c3740");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"relationship\",\"relationship_type\":"
+                         "\"based-on\",\"source_ref\":\"from_id\","
+                         "\"target_ref\":\"to_id\",\"start_time\":"
+                         "\"2022-11-25T19:00:05.000Z\"}"),
+        "relationship--c5e1e2ce-14d6-535b-911d-267e92119e01");
+}
+
+static void test_id_without_rule(void **state)
+{
+    (void)state;
+    assert_string_equal(deterministic_id("{\"type\":\"process\",\"pid\":1}"),
+                        "");
+    assert_string_equal(deterministic_id("{\"type\":\"file\",\"size\":10}"),
+                        "");
+    assert_string_equal(deterministic_id("{\"type\":\"file\",\"hashes\":{}}"),
+                        "");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"malware\",\"is_family\":false}"), "");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"location\",\"name\":\"Lyon\"}"), "");
+    assert_string_equal(
+        deterministic_id("{\"type\":\"report\",\"name\":\"r\"}"), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +306,11 @@ int main(void)
         cmocka_unit_test(test_canonical_escapes),
         cmocka_unit_test(test_name_key_unicode),
         cmocka_unit_test(test_name_key_python_rules),
+        cmocka_unit_test(test_id_observables),
+        cmocka_unit_test(test_id_observable_hashes),
+        cmocka_unit_test(test_id_domain_objects),
+        cmocka_unit_test(test_id_relationship_objects),
+        cmocka_unit_test(test_id_without_rule),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,8 @@ Usage: make_bundle.py SCENARIO > FILE
 Every id is the deterministic one (UUIDv5 in the OASIS namespace over the
 canonical JSON of the id-contributing properties, as pycti and
 stix-validate --ids compute it), so that whatever cipgraph exports from
-these inputs passes stix-validate --strict.
+these inputs passes stix-validate --strict. The foreign scenarios give
+observables other ids on purpose: the import must replace them.
 
 Scenarios:
   problems  invalid objects, a duplicate id, a relationship to an address
@@ -15,6 +16,13 @@ Scenarios:
   export    a small scored graph for the export filters
   clusters  phishing domains and IPs with known campaigns (see CLUSTERS)
   clusters-more  one more member of the evil-one.com campaign
+  foreign   observables and an indicator with ids that are not their
+            deterministic ids, referenced before and after they appear
+  foreign-later  a reference to a foreign id of the foreign scenario, that
+            id given to another address, and the deterministic id of
+            203.0.113.31 given to 9.9.9.9
+  rejects   one valid address and objects that OpenCTI or the STIX schemas
+            reject (see REJECTS)
 """
 import json
 import sys
@@ -217,8 +225,75 @@ def clusters_more():
     return [FEED] + phish("a3.evil-one.com")
 
 
+def foreign_id(kind, n):
+    """An id that is not deterministic: UUIDv4 digits chosen by hand."""
+    return f"{kind}--11111111-1111-4111-8111-{n:012d}"
+
+
+def with_id(obj, new_id):
+    obj = dict(obj)
+    obj["id"] = new_id
+    return obj
+
+
+def foreign():
+    dom = with_id(sco("domain-name", "foreign.example"),
+                  foreign_id("domain-name", 1))
+    addr = with_id(ip("203.0.113.30"), foreign_id("ipv4-addr", 2))
+    addr2 = with_id(ip("203.0.113.31"), foreign_id("ipv4-addr", 3))
+    asn_obj = with_id(asn(64501), foreign_id("autonomous-system", 4))
+    # The same address again under its own id, with a label to merge.
+    again = ip("203.0.113.30", x_opencti_labels=["seen-twice"])
+    ind = with_id(indicator(ip("203.0.113.31")), foreign_id("indicator", 6))
+    report = {"type": "report", "spec_version": "2.1",
+              "id": foreign_id("report", 5), "created": TIME,
+              "modified": TIME, "name": "Foreign ids", "published": TIME,
+              "report_types": ["threat-report"],
+              "object_refs": [addr2["id"], dom["id"]]}
+    # The relationship and report come before the objects they name.
+    return [FEED, rel("resolves-to", dom, addr), report, dom, addr, addr2,
+            asn_obj, again, rel("belongs-to", addr, asn_obj), ind,
+            rel("based-on", ind, addr2)]
+
+
+def foreign_later():
+    other = sco("domain-name", "later.example")
+    link = rel("resolves-to", other, {"id": foreign_id("ipv4-addr", 2)})
+    stolen = with_id(ip("203.0.113.99"), foreign_id("ipv4-addr", 2))
+    swapped = with_id(ip("9.9.9.9"), ip("203.0.113.31")["id"])
+    return [other, link, stolen, swapped]
+
+
+# Each rejected object, with a phrase its reason must contain.
+REJECTS = [
+    ({"x_opencti_score": "high"}, 'x_opencti_score "high" is not an integer'),
+    ({"x_opencti_score": -50}, "x_opencti_score -50 is not an integer"),
+    ({"x_opencti_score": 1e308}, "is not an integer from 0 to 100"),
+    ({"extensions": {"x": "y"}}, "extension name 'x'"),
+    ({"value": 12345}, "value is a number, not a string"),
+    ({"value": "198.51.100.9\u0000"}, "value contains a NUL byte"),
+]
+
+
+def rejects():
+    objs = [FEED, ip("198.51.100.1")]
+    for n, (change, _) in enumerate(REJECTS):
+        obj = ip(f"198.51.100.{n + 10}")
+        obj.update(change)
+        objs.append(obj)
+    malware = {"type": "malware", "spec_version": "2.1",
+               "id": sid("malware", {"name": "yes-family"}),
+               "created": TIME, "modified": TIME, "name": "yes-family",
+               "is_family": "yes"}
+    bogus = rel("bogus-type", objs[1], FEED)
+    nonsense = rel("resolves-to", objs[1], FEED)
+    return objs + [malware, bogus, nonsense]
+
+
 SCENARIOS = {"problems": problems, "late": late, "export": export,
-             "clusters": clusters, "clusters-more": clusters_more}
+             "clusters": clusters, "clusters-more": clusters_more,
+             "foreign": foreign, "foreign-later": foreign_later,
+             "rejects": rejects}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
