@@ -738,7 +738,9 @@ int cmd_enrich(int argc, char **argv, const struct cli_global *global)
     status = check_inputs(&cli);
     if (status)
         goto out;
-    if (cli.output_path) {
+    /* With --resume the inputs are those of the run being resumed, known
+     * only once it is open; they too must not become the output. */
+    if (cli.output_path && !cli.resume) {
         cli.out = cli_open_output(global, cli.output_path, cli.inputs,
                                   (size_t)cli.input_count);
         if (!cli.out) {
@@ -754,6 +756,14 @@ int cmd_enrich(int argc, char **argv, const struct cli_global *global)
     status = open_run(&cli, store, &keep);
     if (status)
         goto out;
+    if (cli.output_path && cli.resume) {
+        cli.out = cli_open_output(global, cli.output_path, cli.inputs,
+                                  (size_t)cli.input_count);
+        if (!cli.out) {
+            status = CG_EXIT_FAILED;
+            goto out;
+        }
+    }
     cli.progress_tty = isatty(STDERR_FILENO);
     cli.last_plain_ms = cg_clock_ms();
     install_signals();

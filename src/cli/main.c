@@ -1,8 +1,12 @@
 /*
  * cipgraph's entry point: global options and dispatch to the commands.
  */
+/* realpath() is an X/Open function beyond the POSIX level set for all. */
+#define _XOPEN_SOURCE 700
+
 #include <curl/curl.h>
 #include <errno.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +169,34 @@ static bool same_file(const char *path, const char *other)
            a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+/*
+ * True when path, which need not exist, names the database file db_path
+ * with suffix appended: SQLite creates and deletes its -journal and -wal
+ * files, so a file written there would be lost or taken for a journal.
+ */
+static bool names_db_file(const char *path, const char *db_path,
+                          const char *suffix)
+{
+    char *dir_copy = strdup(path);
+    char *base_copy = strdup(path);
+    char *db_real = realpath(db_path, NULL);
+    char *dir_real = dir_copy ? realpath(dirname(dir_copy), NULL) : NULL;
+    char want[4096];
+    char have[4096];
+    bool same = false;
+
+    if (db_real && dir_real && base_copy) {
+        snprintf(want, sizeof(want), "%s%s", db_real, suffix);
+        snprintf(have, sizeof(have), "%s/%s", dir_real, basename(base_copy));
+        same = strcmp(want, have) == 0;
+    }
+    free(dir_copy);
+    free(base_copy);
+    free(db_real);
+    free(dir_real);
+    return same;
+}
+
 FILE *cli_open_output(const struct cli_global *global, const char *path,
                       const char *const *inputs, size_t n_inputs)
 {
@@ -174,7 +206,8 @@ FILE *cli_open_output(const struct cli_global *global, const char *path,
 
     for (size_t i = 0; i < CG_ARRAY_LEN(db_files); i++) {
         snprintf(name, sizeof(name), "%s%s", global->db_path, db_files[i]);
-        if (same_file(path, name)) {
+        if (same_file(path, name) ||
+            names_db_file(path, global->db_path, db_files[i])) {
             cli_error("cannot write the output to '%s': it is the graph "
                       "database '%s'; choose another --output",
                       path, global->db_path);

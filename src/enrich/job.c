@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/clock.h"
 #include "core/json.h"
@@ -252,9 +253,31 @@ void cg_job__stop(struct cg_engine *engine, struct job *job, enum cg_err error,
     cg_job__finish_mapped(engine, job, job->ip_report, &fin);
 }
 
-/* Picks the newest existing report no older than the reuse age. */
+/*
+ * True unless the listed report's "url" names another host than host:
+ * /v1/domain/reports is a search, so it can list a report about a
+ * subdomain or another site. A report without a url cannot be checked.
+ */
+static bool report_is_about(const json_t *report, const char *host)
+{
+    const char *url = cg_json_str(report, "url");
+    const char *start;
+    size_t len;
+
+    if (!url)
+        return true;
+    start = strstr(url, "://");
+    start = start ? start + 3 : url;
+    len = strcspn(start, "/:?#");
+    if (len > 0 && start[len - 1] == '.')
+        len--;
+    return len == strlen(host) && strncasecmp(start, host, len) == 0;
+}
+
+/* Picks the newest existing report about the job's host no older than the
+ * reuse age. */
 static long long reusable_scan(const struct cg_engine *engine,
-                               const json_t *json)
+                               const struct job *job, const json_t *json)
 {
     const json_t *reports = cg_json_arr(cg_cip_data(json), "reports");
     int64_t oldest = cg_time_now() - engine->opts.reuse_age;
@@ -269,7 +292,8 @@ static long long reusable_scan(const struct cg_engine *engine,
         int64_t t;
 
         if (!when || !cg_time_parse(when, &t) || t < oldest ||
-            !cg_json_int(report, "scan_id", &id) || id < 0)
+            !cg_json_int(report, "scan_id", &id) || id < 0 ||
+            !report_is_about(report, job->ind.host))
             continue;
         if (best < 0 || t > best_time) {
             best = id;
@@ -291,7 +315,7 @@ static void set_scan_call(struct cg_engine *engine, struct job *job,
 static void on_reports(struct cg_engine *engine, struct job *job,
                        const json_t *json)
 {
-    long long scan_id = json ? reusable_scan(engine, json) : -1;
+    long long scan_id = json ? reusable_scan(engine, job, json) : -1;
 
     if (scan_id >= 0) {
         job->scan_id = scan_id;

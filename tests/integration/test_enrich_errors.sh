@@ -120,6 +120,19 @@ echo 9.9.9.9 >"$WORK/list.txt"
 expect_exit 1 "$CIPGRAPH" enrich "${fast[@]}" --input "$WORK/list.txt" --output "$WORK/list.txt"
 [[ $(cat "$WORK/list.txt") == 9.9.9.9 ]] || fail "the input file was overwritten"
 
+expect_exit 1 "$CIPGRAPH" export --output "$CIPGRAPH_DB-journal" 2>/dev/null
+[[ ! -e "$CIPGRAPH_DB-journal" ]] || fail "export wrote the database's journal file"
+
+note "--resume refuses an output that is the resumed run's input"
+printf '150.136.90.%s\n' 1 2 3 4 5 >"$WORK/resume-list.txt"
+expect_exit 4 "$CIPGRAPH" enrich "${fast[@]}" --max-credits 2 \
+    --input "$WORK/resume-list.txt" --output "$WORK/resume-out.txt"
+expect_exit 1 "$CIPGRAPH" enrich "${fast[@]}" --resume \
+    --output "$WORK/resume-list.txt" 2>"$WORK/resume.err"
+grep -q "it is also an input file" "$WORK/resume.err" || fail "no message: $(cat "$WORK/resume.err")"
+[[ $(wc -l <"$WORK/resume-list.txt") -eq 5 ]] || fail "the resumed run's input was overwritten"
+expect_exit 0 "$CIPGRAPH" enrich "${fast[@]}" --resume --output "$WORK/resume-out.txt"
+
 note "a missing input file is a usage error and records no run"
 runs=$(sqlite3 "$CIPGRAPH_DB" "SELECT count(*) FROM runs")
 expect_exit 2 "$CIPGRAPH" enrich "${fast[@]}" --input "$WORK/no-such-list.txt" 2>/dev/null
