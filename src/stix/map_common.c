@@ -6,6 +6,7 @@
  */
 #include "core/json.h"
 #include "core/log.h"
+#include "input/indicator.h"
 #include "stix/map.h"
 #include "stix/map_internal.h"
 
@@ -266,12 +267,23 @@ json_t *cg_map_domain_name(struct cg_mapper *m, const char *text,
 
 json_t *cg_map_url(struct cg_mapper *m, const char *text)
 {
+    struct cg_parse_opts parse = {.allow_private = true};
+    struct cg_indicator ind;
     char *url;
     json_t *obj;
 
-    if (m->rc != CG_OK || !text)
+    if (m->rc != CG_OK || !text || strlen(text) > CG_MAP_URL_MAX)
         return NULL;
-    url = cg_url_normalize(text, CG_MAP_URL_MAX);
+    /* A URL the report names gets the form an input URL gets
+     * ("http://a.com" becomes "http://a.com/"), so that one URL has one
+     * id whichever way it reached the graph. */
+    memset(&ind, 0, sizeof(ind));
+    if (cg_indicator_parse(text, strlen(text), &parse, &ind, NULL) == CG_OK &&
+        ind.kind == CG_KIND_URL)
+        url = strdup(ind.value);
+    else
+        url = cg_url_normalize(text, CG_MAP_URL_MAX);
+    cg_indicator_release(&ind);
     if (!url)
         return NULL;
     obj = add_observable(m, "url", url);
