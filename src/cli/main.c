@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <libgen.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,11 +136,42 @@ bool cli_parse_global(int *argc, char **argv, struct cli_global *global)
     return true;
 }
 
+/*
+ * True when path is an SQLite database with tables but without cipgraph's
+ * schema version: another program's database, which the graph commands
+ * must not add their tables to. An unreadable file is left to the open.
+ */
+static bool is_foreign_database(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    bool foreign = false;
+
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT (SELECT count(*) FROM sqlite_master), "
+                           "(SELECT count(*) FROM sqlite_master "
+                           " WHERE type = 'table' AND name = 'meta')",
+                           -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        foreign =
+            sqlite3_column_int(stmt, 0) > 0 && sqlite3_column_int(stmt, 1) == 0;
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return foreign;
+}
+
 struct cg_store *cli_open_store(const struct cli_global *global)
 {
     struct cg_store *store = NULL;
     struct cg_error err;
 
+    if (is_foreign_database(global->db_path)) {
+        cli_error("'%s' is an SQLite database of another program, not a "
+                  "cipgraph graph; name the graph with --db",
+                  global->db_path);
+        return NULL;
+    }
     if (cg_store_open(global->db_path, &store, &err) != CG_OK) {
         cli_error("%s", cg_error_text(&err));
         return NULL;

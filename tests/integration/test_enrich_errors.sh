@@ -143,6 +143,14 @@ expect_exit 1 "$CIPGRAPH" --db "$WORK/none.db" triage 2>"$WORK/none.err"
 [[ ! -e "$WORK/none.db" ]] || fail "triage created an empty database"
 grep -q "no graph database at" "$WORK/none.err" || fail "no message: $(cat "$WORK/none.err")"
 
+note "another program's SQLite database is refused and left unchanged"
+sqlite3 "$WORK/other.db" "CREATE TABLE t(x)"
+expect_exit 1 "$CIPGRAPH" --db "$WORK/other.db" triage 2>"$WORK/other.err"
+grep -q "SQLite database of another program" "$WORK/other.err" || fail "no message: $(cat "$WORK/other.err")"
+expect_exit 1 "$CIPGRAPH" --db "$WORK/other.db" enrich "${fast[@]}" 8.8.8.8 2>/dev/null
+[[ $(sqlite3 "$WORK/other.db" "SELECT count(*) FROM sqlite_master") -eq 1 ]] ||
+    fail "cipgraph added tables to another program's database"
+
 note "a NUL byte makes the whole line invalid instead of cutting it"
 printf '8.8.4.4\0evil.com\n' | "$CIPGRAPH" enrich "${fast[@]}" --format json - >"$WORK/nul.jsonl" || true
 grep -q '"outcome":"invalid"' "$WORK/nul.jsonl" || fail "the line was not rejected: $(cat "$WORK/nul.jsonl")"
