@@ -457,9 +457,11 @@ static void describe_value(struct cg_mapper *m, const struct cg_domain_facts *f,
  * the outbound-table value of the domain score word. */
 static int value_score(const struct cg_domain_facts *f)
 {
-    int score = f->has_prob ? (int)lround(f->prob) : 0;
+    int score = f->has_prob ? (int)lround(f->prob) : -1;
     int points = cg_map_outbound_points(f->score_word);
 
+    /* -1 when the report gives neither: no score rather than 0, so that a
+     * sparse report never replaces a known score. */
     return points > score ? points : score;
 }
 

@@ -533,9 +533,11 @@ static void describe_address(struct cg_mapper *m, const struct cg_ip_facts *f,
         cg_map_buf_printf(m, &text, "%s%s.", city && country ? ", " : "",
                           country ? country : "");
     }
-    cg_map_buf_printf(m, &text, " Open ports: %d. CVEs: %d.",
-                      f->open_ports < 0 ? 0 : f->open_ports,
-                      f->cve_total < 0 ? 0 : f->cve_total);
+    /* A count the report leaves out is left out, not shown as 0. */
+    if (f->open_ports >= 0)
+        cg_map_buf_printf(m, &text, " Open ports: %d.", f->open_ports);
+    if (f->cve_total >= 0)
+        cg_map_buf_printf(m, &text, " CVEs: %d.", f->cve_total);
     cg_map_describe_flags(m, &text, summary->flags);
     cg_map_describe(m, m->subject, cg_buf_str(&text));
     cg_buf_release(&text);

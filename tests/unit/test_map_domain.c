@@ -647,13 +647,14 @@ static void test_null_heavy(void **state)
 
     assert_int_equal(map_domain(f, "google.com", data, -1), CG_OK);
     assert_non_null(get(f, ID_GOOGLE));
-    assert_int_equal(score_of(get(f, ID_GOOGLE)), 0);
+    /* Neither a probability nor a score word: no score at all. */
+    assert_null(json_object_get(get(f, ID_GOOGLE), "x_opencti_score"));
     assert_non_null(get(f, ID_NOTE_GOOG));
     assert_int_equal(count_type(f, "relationship"), 0);
     assert_int_equal(cg_bundle_size(&f->bundle), 4);
     assert_false(f->summary.malicious);
     assert_true(f->summary.phishing_prob < 0);
-    assert_int_equal(f->summary.score, 0);
+    assert_int_equal(f->summary.score, -1);
     finish(f, "null-heavy");
     json_decref(data);
 }
