@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/indicator.h"
 #include "stix/object.h"
 #include "stix/writer.h"
 
@@ -342,11 +343,57 @@ static enum cg_err give_deterministic_id(struct cg_store_bulk *bulk,
     return replace_id(bulk, obj, copy, id, err);
 }
 
+/*
+ * Writes into *copy the value of an address, domain or URL observable in
+ * the form enrichment gives it (lower-case host, no trailing dot, RFC 5952
+ * IPv6, "/" for an empty URL path), so that "EXAMPLE.COM." and
+ * "example.com" become one object. A value the normaliser does not read
+ * as that type (a CIDR block in an ipv4-addr, say) is kept as it is.
+ */
+static enum cg_err normalise_value(const json_t *obj, json_t **copy,
+                                   struct cg_error *err)
+{
+    static const struct {
+        const char *type;
+        enum cg_kind kind;
+    } types[] = {
+        {"ipv4-addr", CG_KIND_IPV4},
+        {"ipv6-addr", CG_KIND_IPV6},
+        {"domain-name", CG_KIND_DOMAIN},
+        {"url", CG_KIND_URL},
+    };
+    struct cg_parse_opts parse = {.allow_private = true};
+    const char *type = cg_stix_get_type(obj);
+    const json_t *value = json_object_get(obj, "value");
+    struct cg_indicator ind;
+    enum cg_err rc = CG_OK;
+    size_t i;
+
+    for (i = 0; i < CG_ARRAY_LEN(types); i++) {
+        if (strcmp(type, types[i].type) == 0)
+            break;
+    }
+    if (i == CG_ARRAY_LEN(types) || !json_is_string(value))
+        return CG_OK;
+    memset(&ind, 0, sizeof(ind));
+    if (cg_indicator_parse(json_string_value(value), json_string_length(value),
+                           &parse, &ind, NULL) == CG_OK &&
+        ind.kind == types[i].kind && ind.value &&
+        strcmp(ind.value, json_string_value(value)) != 0)
+        rc = set_in_copy(*copy ? *copy : obj, copy, "value",
+                         json_string(ind.value), err);
+    cg_indicator_release(&ind);
+    return rc;
+}
+
 enum cg_err cg_bulk__prepare(struct cg_store_bulk *bulk, const json_t *obj,
                              json_t **out, struct cg_error *err)
 {
     json_t *copy = NULL;
     enum cg_err rc = rewrite_refs(bulk, obj, &copy, err);
+
+    if (rc == CG_OK)
+        rc = normalise_value(copy ? copy : obj, &copy, err);
 
     *out = NULL;
     /* A relationship's id depends on its ends, which may still change

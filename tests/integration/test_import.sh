@@ -189,4 +189,18 @@ expect_exit 1 "$CIPGRAPH" import "$WORK/text.txt"
 expect_exit 1 "$CIPGRAPH" import "$WORK/no-such-file.json"
 expect_exit 2 "$CIPGRAPH" import
 expect_exit 2 "$CIPGRAPH" import --batch 0 "$WORK/first.json"
+
+note "observable values are normalised as enrich normalises them"
+cat >"$WORK/spellings.json" <<'JSON'
+{"type":"bundle","id":"bundle--0b6b5d2e-7a31-4d0e-9d5e-2f0c1b1a9a01","objects":[
+{"type":"domain-name","spec_version":"2.1","id":"domain-name--11111111-1111-4111-8111-111111111111","value":"EXAMPLE.COM."},
+{"type":"ipv6-addr","spec_version":"2.1","id":"ipv6-addr--44444444-4444-4444-8444-444444444444","value":"2001:4860:4860:0:0:0:0:8888"},
+{"type":"url","spec_version":"2.1","id":"url--55555555-5555-4555-8555-555555555555","value":"HTTP://Evil-Site.com"}]}
+JSON
+CIPGRAPH_DB="$WORK/spellings.db" "$CIPGRAPH" import --quiet "$WORK/spellings.json" ||
+    fail "importing other spellings failed"
+values=$(sqlite3 "$WORK/spellings.db" "SELECT json_extract(body, '$.value') FROM objects
+    WHERE type IN ('domain-name', 'ipv6-addr', 'url') ORDER BY 1" | tr '\n' ' ')
+[[ $values == "2001:4860:4860::8888 example.com http://evil-site.com/ " ]] ||
+    fail "the values were not normalised: '$values'"
 echo "PASS"
