@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/resolve.h"
 #include "graph/graph_walk.h"
 
@@ -125,6 +126,7 @@ int cmd_path(int argc, char **argv, const struct cli_global *global)
         json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         putchar('\n');
     } else if (json_is_true(json_object_get(doc, "found"))) {
+        cli_escape_strings(doc);
         print_chain(doc);
     }
     if (json_is_true(json_object_get(doc, "found"))) {

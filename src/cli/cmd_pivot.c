@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/resolve.h"
 #include "graph/pivot.h"
 
@@ -228,6 +229,7 @@ int cmd_pivot(int argc, char **argv, const struct cli_global *global)
         json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         putchar('\n');
     } else {
+        cli_escape_strings(doc);
         print_table(doc);
     }
     status = CG_EXIT_OK;

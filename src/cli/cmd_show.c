@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/resolve.h"
 #include "stix/object.h"
 
@@ -25,7 +26,8 @@ static void print_list(const char *title, const json_t *list)
         return;
     printf("  %s: ", title);
     json_array_foreach(list, i, item) {
-        printf("%s%s", i ? ", " : "", json_string_value(item));
+        fputs(i ? ", " : "", stdout);
+        cli_print_text(stdout, json_string_value(item), 0);
     }
     putchar('\n');
 }
@@ -44,17 +46,27 @@ static void print_entity(const json_t *obj)
 
     if (!description)
         description = json_string_value(json_object_get(obj, "description"));
-    printf("%s %s\n  id: %s\n", cg_stix_get_type(obj), name ? name : "",
-           cg_stix_get_id(obj));
+    /* Names, labels and descriptions come from the API or an import:
+     * every one is escaped, so that none can drive the terminal. */
+    printf("%s ", cg_stix_get_type(obj));
+    cli_print_text(stdout, name, 0);
+    printf("\n  id: %s\n", cg_stix_get_id(obj));
     if (json_is_integer(score))
         printf("  score: %lld\n", (long long)json_integer_value(score));
-    if (inbound || outbound)
-        printf("  Criminal IP: inbound %s, outbound %s\n",
-               inbound ? inbound : "-", outbound ? outbound : "-");
+    if (inbound || outbound) {
+        fputs("  Criminal IP: inbound ", stdout);
+        cli_print_text(stdout, inbound ? inbound : "-", 0);
+        fputs(", outbound ", stdout);
+        cli_print_text(stdout, outbound ? outbound : "-", 0);
+        putchar('\n');
+    }
     print_list("labels", json_object_get(obj, "x_opencti_labels"));
     print_list("labels", json_object_get(obj, "labels"));
-    if (description)
-        printf("  description: %s\n", description);
+    if (description) {
+        fputs("  description: ", stdout);
+        cli_print_text(stdout, description, 0);
+        putchar('\n');
+    }
 }
 
 struct show_state {
@@ -81,9 +93,14 @@ static int print_neighbor(const struct cg_neighbor *n, void *data)
         json_array_append_new(state->json, row);
         return 0;
     }
-    printf("  %s %-14s %-18s %s", n->outgoing ? "->" : "<-",
-           n->relationship_type, *n->other_type ? n->other_type : "(missing)",
-           n->other_name ? n->other_name : n->other_id);
+    printf("  %s ", n->outgoing ? "->" : "<-");
+    for (int w = cli_print_text(stdout, n->relationship_type, 0); w < 15; w++)
+        putchar(' ');
+    for (int w = cli_print_text(
+             stdout, *n->other_type ? n->other_type : "(missing)", 0);
+         w < 19; w++)
+        putchar(' ');
+    cli_print_text(stdout, n->other_name ? n->other_name : n->other_id, 0);
     if (n->other_score >= 0)
         printf("  score %d", n->other_score);
     putchar('\n');

@@ -39,6 +39,24 @@ static json_t *raw_input_json(const char *raw)
     return text;
 }
 
+/* Returns a new string holding value with control characters and invalid
+ * UTF-8 escaped, or a new reference to value when nothing needs escaping
+ * or memory runs out. */
+static json_t *escaped_string(json_t *value)
+{
+    struct cg_buf escaped = CG_BUF_INIT;
+    json_t *text = NULL;
+
+    if (cg_text_escape(&escaped, json_string_value(value),
+                       json_string_length(value)) == CG_OK &&
+        (escaped.len != json_string_length(value) ||
+         memcmp(cg_buf_str(&escaped), json_string_value(value), escaped.len) !=
+             0))
+        text = json_string(cg_buf_str(&escaped));
+    cg_buf_release(&escaped);
+    return text ? text : json_incref(value);
+}
+
 void cli_print_result_json(FILE *out, const struct cg_result *result)
 {
     json_t *obj = json_pack(
@@ -333,4 +351,27 @@ void cli_print_summary(FILE *out, const struct cg_engine_stats *stats,
                     ? ""
                     : " (continue with: cipgraph enrich --resume)");
     fflush(out);
+}
+
+void cli_escape_strings(json_t *doc)
+{
+    const char *key;
+    json_t *value;
+    size_t i;
+
+    if (json_is_object(doc)) {
+        json_object_foreach(doc, key, value) {
+            if (json_is_string(value))
+                json_object_set_new(doc, key, escaped_string(value));
+            else
+                cli_escape_strings(value);
+        }
+    } else if (json_is_array(doc)) {
+        json_array_foreach(doc, i, value) {
+            if (json_is_string(value))
+                json_array_set_new(doc, i, escaped_string(value));
+            else
+                cli_escape_strings(value);
+        }
+    }
 }

@@ -22,6 +22,13 @@ const char *cli_plural(long long count, const char *singular,
  */
 int cli_print_text(FILE *out, const char *text, int max);
 
+/*
+ * Replaces every string value inside doc (keys are left alone) with its
+ * escaped form, as cli_print_text writes it, before doc is printed as a
+ * table: names and values come from the API and from imports.
+ */
+void cli_escape_strings(json_t *doc);
+
 /* Writes one result as a JSON object on its own line. */
 void cli_print_result_json(FILE *out, const struct cg_result *result);
 

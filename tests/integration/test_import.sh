@@ -203,4 +203,17 @@ values=$(sqlite3 "$WORK/spellings.db" "SELECT json_extract(body, '$.value') FROM
     WHERE type IN ('domain-name', 'ipv6-addr', 'url') ORDER BY 1" | tr '\n' ' ')
 [[ $values == "2001:4860:4860::8888 example.com http://evil-site.com/ " ]] ||
     fail "the values were not normalised: '$values'"
+
+note "show escapes control characters in imported names"
+cat >"$WORK/escape.json" <<'JSON'
+{"type":"identity","spec_version":"2.1","id":"identity--7b8a6c1e-3f2d-4e5a-9b0c-1d2e3f4a5b6c","created":"2026-01-01T00:00:00.000Z","modified":"2026-01-01T00:00:00.000Z","name":"Evil\u001b]0;pwned\u0007 Corp","identity_class":"organization"}
+JSON
+CIPGRAPH_DB="$WORK/spellings.db" "$CIPGRAPH" import --quiet "$WORK/escape.json" ||
+    fail "importing the identity failed"
+# Import gives the identity its deterministic id, so look it up.
+identity=$(sqlite3 "$WORK/spellings.db" "SELECT id FROM objects WHERE type = 'identity'")
+CIPGRAPH_DB="$WORK/spellings.db" "$CIPGRAPH" show "$identity" >"$WORK/escape.out"
+grep -qF 'Evil\x1b]0;pwned\x07 Corp' "$WORK/escape.out" ||
+    fail "the name was not escaped: $(cat -v "$WORK/escape.out")"
+! grep -q $'\x1b' "$WORK/escape.out" || fail "show printed a raw escape character"
 echo "PASS"
