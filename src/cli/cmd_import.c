@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "stix/import.h"
 
 static const char import_usage[] =
@@ -109,12 +110,14 @@ static void print_summary(const char *name, const struct cg_import_stats *s,
         fprintf(stderr, "cipgraph: %ld more problems were not printed\n",
                 suppressed);
     fprintf(stderr,
-            "cipgraph: imported %s: %ld objects read, %ld valid (%ld new, "
-            "%ld merged, %ld relationships waiting for an end), %ld invalid, "
-            "%ld duplicate ids merged, %ld ids replaced by deterministic "
-            "ids\n",
-            name, s->read, s->valid, b->inserted, b->merged, b->deferred,
-            s->invalid, s->duplicates, b->aliased);
+            "cipgraph: imported %s: %ld %s read, %ld valid (%ld new, %ld "
+            "merged, %ld %s waiting for an end), %ld invalid, %ld duplicate "
+            "%s merged, %ld %s replaced by deterministic ids\n",
+            name, s->read, cli_plural(s->read, "object", "objects"), s->valid,
+            b->inserted, b->merged, b->deferred,
+            cli_plural(b->deferred, "relationship", "relationships"),
+            s->invalid, s->duplicates, cli_plural(s->duplicates, "id", "ids"),
+            b->aliased, cli_plural(b->aliased, "id", "ids"));
     fprintf(stderr,
             "cipgraph: relationships waiting for an end: %lld (%ld stored "
             "now that their ends arrived); references to objects not in the "

@@ -331,7 +331,7 @@ void cli_print_summary(FILE *out, const struct cg_engine_stats *stats,
             first ? "none" : "", stats->retries, stats->credits_used,
             stats->credits_saved, stats->concurrency);
     if (stats->rate > 0)
-        fprintf(out, " rate %g calls/s;", stats->rate);
+        fprintf(out, " rate %.3g calls/s;", stats->rate);
     if (stats->slowdowns > 0)
         fprintf(out, " slowdowns after refusals %ld;", stats->slowdowns);
     fprintf(out, " time %s\n", elapsed);

@@ -395,13 +395,21 @@ static void adapt_to_refusal(struct cg_engine *engine, const struct job *job,
     engine->lowering_logged = true;
     rate_text(rate, before, sizeof(before));
     rate_text(stats->rate, after, sizeof(after));
-    cg_log_warn("enrich",
-                "Criminal IP %s; lowering concurrency from %d to %d and the "
-                "rate from %s to %s. Further changes are counted in the "
-                "summary, not logged",
-                rc == CG_ERR_API_BUSY ? "refused concurrent calls"
-                                      : "answered 429 Too Many Requests",
-                concurrency, stats->concurrency, before, after);
+    if (stats->concurrency == concurrency)
+        cg_log_warn("enrich",
+                    "Criminal IP %s; lowering the rate from %s to %s. "
+                    "Further changes are counted in the summary, not logged",
+                    rc == CG_ERR_API_BUSY ? "refused concurrent calls"
+                                          : "answered 429 Too Many Requests",
+                    before, after);
+    else
+        cg_log_warn("enrich",
+                    "Criminal IP %s; lowering concurrency from %d to %d and "
+                    "the rate from %s to %s. Further changes are counted in "
+                    "the summary, not logged",
+                    rc == CG_ERR_API_BUSY ? "refused concurrent calls"
+                                          : "answered 429 Too Many Requests",
+                    concurrency, stats->concurrency, before, after);
 }
 
 /*

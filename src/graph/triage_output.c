@@ -7,6 +7,7 @@
  */
 #include "graph/triage_internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -427,7 +428,8 @@ enum cg_err cg_triage_write(struct cg_store *store,
         rc = write_rows(weights, &r, format, now, out, err);
     }
     if (rc == CG_OK && (fflush(out) != 0 || ferror(out)))
-        rc = cg_error_set(err, CG_ERR_IO, "writing the triage output failed");
+        rc = cg_error_set(err, CG_ERR_IO, "writing the output failed: %s",
+                          strerror(errno));
     ranking_release(&r);
     return rc;
 }

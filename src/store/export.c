@@ -8,6 +8,7 @@
  */
 #include "store/store_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -403,9 +404,11 @@ static enum cg_err write_empty(bool jsonl, FILE *out, struct cg_error *err)
     cg_uuid5(ns, "[]", 2, uuid);
     if (!jsonl &&
         fprintf(out, "{\"id\":\"bundle--%s\",\"type\":\"bundle\"}\n", uuid) < 0)
-        return cg_error_set(err, CG_ERR_IO, "writing the export failed");
+        return cg_error_set(err, CG_ERR_IO, "writing the export failed: %s",
+                            strerror(errno));
     if (fflush(out) == EOF)
-        return cg_error_set(err, CG_ERR_IO, "writing the export failed");
+        return cg_error_set(err, CG_ERR_IO, "writing the export failed: %s",
+                            strerror(errno));
     return CG_OK;
 }
 
@@ -460,7 +463,8 @@ static enum cg_err write_selection(struct export_run *run, bool jsonl,
                                : rc;
     }
     if (cg_bundle_writer_end(&writer) != CG_OK)
-        return cg_error_set(err, CG_ERR_IO, "writing the export failed");
+        return cg_error_set(err, CG_ERR_IO, "writing the export failed: %s",
+                            strerror(errno));
     return CG_OK;
 }
 

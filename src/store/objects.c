@@ -4,6 +4,7 @@
  */
 #include "store/store_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -568,12 +569,14 @@ enum cg_err cg_store_export(struct cg_store *store, FILE *out, bool jsonl,
     if (rc != CG_OK) {
         cg_bundle_writer_abort(&writer);
         if (rc == CG_ERR_IO)
-            cg_error_set(err, rc, "writing the export failed");
+            cg_error_set(err, rc, "writing the export failed: %s",
+                         strerror(errno));
         return rc;
     }
     rc = cg_bundle_writer_end(&writer);
     if (rc != CG_OK)
-        return cg_error_set(err, rc, "writing the export failed");
+        return cg_error_set(err, rc, "writing the export failed: %s",
+                            strerror(errno));
     return CG_OK;
 }
 

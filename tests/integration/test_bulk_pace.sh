@@ -75,7 +75,7 @@ sim_reset
 expect_exit 0 "$CIPGRAPH" enrich --max-retries 8 --input "$WORK/ips40.txt" \
     >/dev/null 2>"$WORK/429-default.err"
 [[ $(sim_stat rate_limit) -ge 2 ]] || fail "the simulator sent no 429 burst"
-[[ $(grep -c "answered 429 Too Many Requests; lowering concurrency from 1 to 1 and the rate from no limit to" "$WORK/429-default.err") -eq 1 ]] ||
+[[ $(grep -c "answered 429 Too Many Requests; lowering the rate from no limit to" "$WORK/429-default.err") -eq 1 ]] ||
     fail "the 429 lowering at the defaults was not logged once: $(cat "$WORK/429-default.err")"
 grep -q "enriched 40," "$WORK/429-default.err" ||
     fail "not every value was enriched: $(cat "$WORK/429-default.err")"

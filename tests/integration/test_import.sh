@@ -46,7 +46,7 @@ grep -q "$bad_ip.*not an IPv4 address" "$WORK/problems.err" || fail "invalid add
 [[ $(grep -c "missing pattern" "$WORK/problems.err") -eq 1 ]] || fail "missing pattern not reported once"
 [[ $(grep -c "target_ref is not a STIX id" "$WORK/problems.err") -eq 1 ]] || fail "bad reference not reported once"
 [[ $(grep -c "note: duplicate id" "$WORK/problems.err") -eq 1 ]] || fail "duplicate not noted once"
-grep -q "8 valid (6 new, 1 merged, 1 relationships waiting for an end), 3 invalid, 1 duplicate" "$WORK/problems.err" ||
+grep -q "8 valid (6 new, 1 merged, 1 relationship waiting for an end), 3 invalid, 1 duplicate" "$WORK/problems.err" ||
     fail "summary counts are wrong"
 grep -q "waiting for an end: 1 " "$WORK/problems.err" || fail "pending relationship not counted"
 grep -q "references to objects not in the graph: 1" "$WORK/problems.err" ||
