@@ -98,7 +98,7 @@ ip=$(echo "$ips" | head -n 1)
 printf '{"type":"ipv4-addr","spec_version":"2.1","id":"ipv4-addr--11111111-1111-4111-8111-111111111111","value":"%s"}\n' \
     "$ip" >"$WORK/foreign-ip.json"
 "$CIPGRAPH" import "$WORK/foreign-ip.json" 2>"$WORK/foreign-ip.err"
-grep -q "1 ids replaced by deterministic ids" "$WORK/foreign-ip.err" ||
+grep -q "1 id replaced by deterministic ids" "$WORK/foreign-ip.err" ||
     fail "the replaced id was not counted"
 start_sim
 "$CIPGRAPH" enrich --quiet --poll-interval 100ms "$ip" >/dev/null
