@@ -5,6 +5,8 @@
 #ifndef CG_CLI_CLI_H
 #define CG_CLI_CLI_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/err.h"
@@ -47,6 +49,25 @@ struct cg_store *cli_open_graph(const struct cli_global *global);
  */
 FILE *cli_open_output(const struct cli_global *global, const char *path,
                       const char *const *inputs, size_t n_inputs);
+
+/* What cli_parse_options found: all options applied, --help, or an error. */
+enum cli_parse {
+    CLI_PARSE_OK,
+    CLI_PARSE_HELP,
+    CLI_PARSE_ERROR,
+};
+
+/*
+ * Reads a command's options with getopt_long and passes each one to apply
+ * (which prints its own error and returns false on a bad value). Handles
+ * --help by printing usage, and reports an unknown option, a missing
+ * value or an extra argument naming the command.
+ */
+enum cli_parse
+cli_parse_options(int argc, char **argv, const char *shortopts,
+                  const struct option *options, const char *command,
+                  const char *usage,
+                  bool (*apply)(int opt, char *value, void *data), void *data);
 
 /* Prints "cipgraph: error: ..." to stderr. */
 void cli_error(const char *fmt, ...) CG_PRINTF(1, 2);

@@ -61,8 +61,10 @@ static bool parse_count_option(const char *name, const char *text,
 }
 
 /* Applies one option. Returns false after printing an error. */
-static bool apply_option(int opt, const char *value, struct clusters_args *a)
+static bool apply_option(int opt, char *value, void *data)
 {
+    struct clusters_args *a = data;
+
     switch (opt) {
     case 'm':
         return parse_count_option("--min-size", value, 2, &a->opts.min_size);
@@ -95,33 +97,15 @@ static int parse_args(int argc, char **argv, struct clusters_args *a)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int opt;
-
-    optind = 1;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":f:o:h", options, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(clusters_usage, stdout);
-            return -1;
-        }
-        if (opt == '?') {
-            cli_error("unknown option '%s'; run 'cipgraph help clusters'",
-                      argv[optind - 1]);
-            return CG_EXIT_USAGE;
-        }
-        if (opt == ':') {
-            cli_error("option '%s' needs a value", argv[optind - 1]);
-            return CG_EXIT_USAGE;
-        }
-        if (!apply_option(opt, optarg, a))
-            return CG_EXIT_USAGE;
-    }
-    if (optind != argc) {
-        cli_error("unexpected argument '%s'; run 'cipgraph help clusters'",
-                  argv[optind]);
+    switch (cli_parse_options(argc, argv, ":f:o:h", options, "clusters",
+                              clusters_usage, apply_option, a)) {
+    case CLI_PARSE_OK:
+        return CG_EXIT_OK;
+    case CLI_PARSE_HELP:
+        return -1;
+    default:
         return CG_EXIT_USAGE;
     }
-    return CG_EXIT_OK;
 }
 
 /* Values come from the graph, which imports may fill with any text, so
@@ -256,8 +240,7 @@ int cmd_clusters(int argc, char **argv, const struct cli_global *global)
     store = cli_open_graph(global);
     if (!store)
         return CG_EXIT_FAILED;
-    if (args.output &&
-        !(out = cli_open_output(global, args.output, NULL, 0))) {
+    if (args.output && !(out = cli_open_output(global, args.output, NULL, 0))) {
         cg_store_close(store);
         return CG_EXIT_FAILED;
     }

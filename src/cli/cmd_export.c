@@ -127,8 +127,9 @@ static bool add_types(struct export_args *a, char *text)
 }
 
 /* Applies one option. Returns false after printing an error. */
-static bool apply_option(int opt, char *value, struct export_args *a)
+static bool apply_option(int opt, char *value, void *data)
 {
+    struct export_args *a = data;
     switch (opt) {
     case 'o':
         a->output = value;
@@ -175,33 +176,15 @@ static int parse_args(int argc, char **argv, struct export_args *a)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int opt;
-
-    optind = 1;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":f:o:t:h", options, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(export_usage, stdout);
-            return -1;
-        }
-        if (opt == '?') {
-            cli_error("unknown option '%s'; run 'cipgraph help export'",
-                      argv[optind - 1]);
-            return CG_EXIT_USAGE;
-        }
-        if (opt == ':') {
-            cli_error("option '%s' needs a value", argv[optind - 1]);
-            return CG_EXIT_USAGE;
-        }
-        if (!apply_option(opt, optarg, a))
-            return CG_EXIT_USAGE;
-    }
-    if (optind != argc) {
-        cli_error("unexpected argument '%s'; run 'cipgraph help export'",
-                  argv[optind]);
+    switch (cli_parse_options(argc, argv, ":f:o:t:h", options, "export",
+                              export_usage, apply_option, a)) {
+    case CLI_PARSE_OK:
+        return CG_EXIT_OK;
+    case CLI_PARSE_HELP:
+        return -1;
+    default:
         return CG_EXIT_USAGE;
     }
-    return CG_EXIT_OK;
 }
 
 /* Maps --type to the triage kind; false when it has no triage rows. */
@@ -366,8 +349,7 @@ int cmd_export(int argc, char **argv, const struct cli_global *global)
         cg_store_close(store);
         return status;
     }
-    if (args.output &&
-        !(out = cli_open_output(global, args.output, NULL, 0))) {
+    if (args.output && !(out = cli_open_output(global, args.output, NULL, 0))) {
         cg_store_close(store);
         return CG_EXIT_FAILED;
     }

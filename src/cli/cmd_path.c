@@ -22,18 +22,6 @@ static const char path_usage[] =
     "  --max-depth N  longest chain searched, 1 to 8 (default 4)\n"
     "  --format FMT   text (default) or json\n";
 
-static const char *text_of(const json_t *obj, const char *key)
-{
-    const char *text = json_string_value(json_object_get(obj, key));
-
-    return text ? text : "";
-}
-
-static const char *name_of(const json_t *node)
-{
-    return *text_of(node, "name") ? text_of(node, "name") : text_of(node, "id");
-}
-
 static void print_chain(const json_t *doc)
 {
     const json_t *nodes = json_object_get(doc, "nodes");
@@ -45,13 +33,13 @@ static void print_chain(const json_t *doc)
         const json_t *node = json_array_get(nodes, i);
         const json_t *edge = json_array_get(edges, i);
 
-        printf("  %s %s\n", text_of(node, "type"), name_of(node));
+        printf("  %s %s\n", cli_json_text(node, "type"), cli_node_name(node));
         if (!edge)
             break;
         if (json_is_true(json_object_get(edge, "forward")))
-            printf("    -[%s]->\n", text_of(edge, "relationship_type"));
+            printf("    -[%s]->\n", cli_json_text(edge, "relationship_type"));
         else
-            printf("    <-[%s]-\n", text_of(edge, "relationship_type"));
+            printf("    <-[%s]-\n", cli_json_text(edge, "relationship_type"));
     }
 }
 

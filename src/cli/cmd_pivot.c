@@ -131,33 +131,23 @@ static int parse_args(int argc, char **argv, struct pivot_args *a)
     return -1;
 }
 
-static const char *text_of(const json_t *obj, const char *key)
-{
-    const char *text = json_string_value(json_object_get(obj, key));
-
-    return text ? text : "";
-}
-
-static const char *name_of(const json_t *node)
-{
-    return *text_of(node, "name") ? text_of(node, "name") : text_of(node, "id");
-}
-
 static void print_header(const json_t *doc)
 {
     const json_t *start = json_object_get(doc, "start");
     size_t i;
     json_t *attr;
 
-    printf("pivot from %s %s\n", text_of(start, "type"), name_of(start));
+    printf("pivot from %s %s\n", cli_json_text(start, "type"),
+           cli_node_name(start));
     printf("attributes:");
     if (json_array_size(json_object_get(doc, "attributes")) == 0)
         printf(" (none)");
     putchar('\n');
     json_array_foreach(json_object_get(doc, "attributes"), i, attr) {
-        printf("  %-12s %s", text_of(attr, "via"), text_of(attr, "value"));
-        if (*text_of(attr, "through"))
-            printf("  (through %s)", text_of(attr, "through"));
+        printf("  %-12s %s", cli_json_text(attr, "via"),
+               cli_json_text(attr, "value"));
+        if (*cli_json_text(attr, "through"))
+            printf("  (through %s)", cli_json_text(attr, "through"));
         putchar('\n');
     }
 }
@@ -174,13 +164,13 @@ static void print_result(const json_t *result)
                  (long long)json_integer_value(score));
     printf("%5lld  %-12s %-40s %5s  ",
            (long long)json_integer_value(json_object_get(result, "depth")),
-           text_of(result, "type"), name_of(result), score_text);
+           cli_json_text(result, "type"), cli_node_name(result), score_text);
     json_array_foreach(json_object_get(result, "shared"), i, share) {
-        printf("%s%s %s", i ? "; " : "", text_of(share, "via"),
-               text_of(share, "value"));
+        printf("%s%s %s", i ? "; " : "", cli_json_text(share, "via"),
+               cli_json_text(share, "value"));
     }
     if (json_integer_value(json_object_get(result, "depth")) > 1)
-        printf("  (from %s)", text_of(result, "from"));
+        printf("  (from %s)", cli_json_text(result, "from"));
     putchar('\n');
 }
 

@@ -22,18 +22,6 @@ static const char shared_usage[] =
     "domain's AS, country and city are those of its addresses.\n"
     "\n" CLI_RESOLVE_FORMS;
 
-static const char *text_of(const json_t *obj, const char *key)
-{
-    const char *text = json_string_value(json_object_get(obj, key));
-
-    return text ? text : "";
-}
-
-static const char *name_of(const json_t *node)
-{
-    return *text_of(node, "name") ? text_of(node, "name") : text_of(node, "id");
-}
-
 /* Writes "-[type]->" or "<-[type]-" into out. */
 static void arrow(char *out, size_t size, const char *type, bool outgoing)
 {
@@ -53,12 +41,12 @@ static void print_neighbors(const json_t *list)
         char from_a[96];
         char from_b[96];
 
-        arrow(from_a, sizeof(from_a), text_of(n, "relationship_type_a"),
+        arrow(from_a, sizeof(from_a), cli_json_text(n, "relationship_type_a"),
               json_is_true(json_object_get(n, "outgoing_a")));
-        arrow(from_b, sizeof(from_b), text_of(n, "relationship_type_b"),
+        arrow(from_b, sizeof(from_b), cli_json_text(n, "relationship_type_b"),
               json_is_true(json_object_get(n, "outgoing_b")));
-        printf("  %-18s %-40s A %s, B %s\n", text_of(n, "type"), name_of(n),
-               from_a, from_b);
+        printf("  %-18s %-40s A %s, B %s\n", cli_json_text(n, "type"),
+               cli_node_name(n), from_a, from_b);
     }
 }
 
@@ -69,15 +57,15 @@ static void print_table(const json_t *doc)
     size_t i;
     json_t *item;
 
-    printf("A: %s %s\nB: %s %s\n", text_of(a, "type"), name_of(a),
-           text_of(b, "type"), name_of(b));
+    printf("A: %s %s\nB: %s %s\n", cli_json_text(a, "type"), cli_node_name(a),
+           cli_json_text(b, "type"), cli_node_name(b));
     printf("direct relationships:\n");
     if (json_array_size(json_object_get(doc, "direct")) == 0)
         puts("  (none)");
     json_array_foreach(json_object_get(doc, "direct"), i, item) {
         char link[96];
 
-        arrow(link, sizeof(link), text_of(item, "relationship_type"),
+        arrow(link, sizeof(link), cli_json_text(item, "relationship_type"),
               json_is_true(json_object_get(item, "forward")));
         printf("  A %s B\n", link);
     }
@@ -86,7 +74,8 @@ static void print_table(const json_t *doc)
     if (json_array_size(json_object_get(doc, "attributes")) == 0)
         puts("  (none)");
     json_array_foreach(json_object_get(doc, "attributes"), i, item) {
-        printf("  %-12s %s\n", text_of(item, "via"), text_of(item, "value"));
+        printf("  %-12s %s\n", cli_json_text(item, "via"),
+               cli_json_text(item, "value"));
     }
     if (json_is_true(json_object_get(doc, "capped")))
         puts("note: an entity has more than 10000 relationships; only the "

@@ -56,8 +56,9 @@ static bool parse_format(const char *text, enum cg_triage_format *format)
 }
 
 /* Applies one option; returns false after printing an error. */
-static bool apply_option(int opt, const char *value, struct triage_args *a)
+static bool apply_option(int opt, char *value, void *data)
 {
+    struct triage_args *a = data;
     long long count;
 
     switch (opt) {
@@ -116,34 +117,15 @@ static int parse_args(int argc, char **argv, struct triage_args *a)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int opt;
-
-    optind = 1;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":l:k:s:f:c:rh", options, NULL)) !=
-           -1) {
-        if (opt == 'h') {
-            fputs(triage_usage, stdout);
-            return CG_EXIT_OK;
-        }
-        if (opt == '?') {
-            cli_error("unknown option '%s'; run 'cipgraph help triage'",
-                      argv[optind - 1]);
-            return CG_EXIT_USAGE;
-        }
-        if (opt == ':') {
-            cli_error("option '%s' needs a value", argv[optind - 1]);
-            return CG_EXIT_USAGE;
-        }
-        if (!apply_option(opt, optarg, a))
-            return CG_EXIT_USAGE;
-    }
-    if (optind != argc) {
-        cli_error("unexpected argument '%s'; run 'cipgraph help triage'",
-                  argv[optind]);
+    switch (cli_parse_options(argc, argv, ":l:k:s:f:c:rh", options, "triage",
+                              triage_usage, apply_option, a)) {
+    case CLI_PARSE_OK:
+        return -1;
+    case CLI_PARSE_HELP:
+        return CG_EXIT_OK;
+    default:
         return CG_EXIT_USAGE;
     }
-    return -1;
 }
 
 int cmd_triage(int argc, char **argv, const struct cli_global *global)

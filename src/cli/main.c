@@ -261,6 +261,41 @@ FILE *cli_open_output(const struct cli_global *global, const char *path,
     return out;
 }
 
+enum cli_parse
+cli_parse_options(int argc, char **argv, const char *shortopts,
+                  const struct option *options, const char *command,
+                  const char *usage,
+                  bool (*apply)(int opt, char *value, void *data), void *data)
+{
+    int opt;
+
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, shortopts, options, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            return CLI_PARSE_HELP;
+        }
+        if (opt == '?') {
+            cli_error("unknown option '%s'; run 'cipgraph help %s'",
+                      argv[optind - 1], command);
+            return CLI_PARSE_ERROR;
+        }
+        if (opt == ':') {
+            cli_error("option '%s' needs a value", argv[optind - 1]);
+            return CLI_PARSE_ERROR;
+        }
+        if (!apply(opt, optarg, data))
+            return CLI_PARSE_ERROR;
+    }
+    if (optind != argc) {
+        cli_error("unexpected argument '%s'; run 'cipgraph help %s'",
+                  argv[optind], command);
+        return CLI_PARSE_ERROR;
+    }
+    return CLI_PARSE_OK;
+}
+
 bool cli_parse_duration_ms(const char *text, int64_t *ms)
 {
     char *end;

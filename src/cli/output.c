@@ -375,3 +375,17 @@ void cli_escape_strings(json_t *doc)
         }
     }
 }
+
+const char *cli_json_text(const json_t *obj, const char *key)
+{
+    const char *text = json_string_value(json_object_get(obj, key));
+
+    return text ? text : "";
+}
+
+const char *cli_node_name(const json_t *node)
+{
+    const char *name = cli_json_text(node, "name");
+
+    return *name ? name : cli_json_text(node, "id");
+}

@@ -29,6 +29,12 @@ int cli_print_text(FILE *out, const char *text, int max);
  */
 void cli_escape_strings(json_t *doc);
 
+/* Returns the string at key of obj, or "" when it is missing. */
+const char *cli_json_text(const json_t *obj, const char *key);
+
+/* Returns a graph node's name, or its id when it has none. */
+const char *cli_node_name(const json_t *node);
+
 /* Writes one result as a JSON object on its own line. */
 void cli_print_result_json(FILE *out, const struct cg_result *result);
 
