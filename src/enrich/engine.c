@@ -201,10 +201,9 @@ void cg_engine__fatal(struct cg_engine *engine, const struct cg_error *err)
 
 /*
  * Refills the token bucket. Its capacity is one call, which keeps calls
- * evenly spaced, except while calls follow each other without a pause:
- * then a call that started late (the loop was busy storing a value) keeps
- * the lateness as credit, up to one more call, so that the run still
- * averages the rate instead of losing every delay.
+ * evenly spaced. While calls follow each other without a pause, a call
+ * that started late keeps its lateness as credit of up to one more call,
+ * so the run still averages the rate.
  */
 static bool take_token(struct cg_engine *engine, int64_t now, int64_t *wait)
 {
@@ -441,11 +440,9 @@ static void recover_pace(struct cg_engine *engine)
 }
 
 /*
- * Starts the calls that are due before the answer to job is parsed, mapped
- * and stored, so that this work overlaps the next call's network time
- * instead of adding to it: with one call at a time, storing a value would
- * otherwise delay every call by as long as it takes. job itself is held
- * back, since its next call depends on the answer.
+ * Starts the due calls before the response to job is parsed, mapped and
+ * stored, so that this work overlaps the next call's network time. job
+ * itself is held back, because its next call depends on the response.
  */
 static void start_next_calls(struct cg_engine *engine, struct job *job)
 {
@@ -457,7 +454,7 @@ static void start_next_calls(struct cg_engine *engine, struct job *job)
     job->due_ms = INT64_MAX;
     start_due_calls(engine);
     job->due_ms = due;
-    /* Send the new requests now, not after the answer is stored. */
+    /* Send the new requests now, not after the response is stored. */
     curl_multi_perform(engine->multi, &running);
 }
 
@@ -507,8 +504,8 @@ static void complete_transfer(struct cg_engine *engine, CURL *easy,
             return;
         }
     }
-    /* Only after a good answer: a refused key or exhausted credits must
-     * stop the run before another call goes out. */
+    /* Only after a successful response, because a rejected key or
+     * exhausted credits must stop the run before another call goes out. */
     if (rc == CG_OK || rc == CG_ERR_API_NO_DATA)
         start_next_calls(engine, job);
     cg_job__answer(engine, job, rc, json, &err);

@@ -205,7 +205,7 @@ json_t *cg_cluster_grouping(struct cg_store *store,
     return obj;
 }
 
-/* The most restrictive TLP among the members, TLP:AMBER when none has one. */
+/* The highest TLP among the members, TLP:AMBER when none has one. */
 static enum cg_tlp members_tlp(struct cg_store *store,
                                const struct cg_cluster *cluster)
 {

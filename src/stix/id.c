@@ -28,7 +28,12 @@ size_t cg_utf8_char_len(const unsigned char *s, size_t left)
         return 1;
     if (c < 0xC2 || c > 0xF4)
         return 0;
-    n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (c < 0xE0)
+        n = 2;
+    else if (c < 0xF0)
+        n = 3;
+    else
+        n = 4;
     if (n > left)
         return 0;
     cp = c & (0x7Fu >> n);

@@ -616,16 +616,17 @@ static void map_report(struct cg_mapper *m, const json_t *report,
 
 /*
  * True when the report's own "ip" field, if it has one, names the address
- * that was asked for: compared as addresses, so "::1" and "0:0::1" match.
+ * that was requested: compared as addresses, so "::1" and "0:0::1" match.
  */
-static bool same_address(const char *asked, const char *reported)
+static bool same_address(const char *requested, const char *reported)
 {
     unsigned char a[16], b[16];
-    int family = strchr(asked, ':') ? AF_INET6 : AF_INET;
+    int family = strchr(requested, ':') ? AF_INET6 : AF_INET;
 
     if (!reported)
         return true;
-    if (inet_pton(family, asked, a) != 1 || inet_pton(family, reported, b) != 1)
+    if (inet_pton(family, requested, a) != 1 ||
+        inet_pton(family, reported, b) != 1)
         return false;
     return memcmp(a, b, family == AF_INET6 ? 16 : 4) == 0;
 }

@@ -19,8 +19,8 @@ static int bind_text_or_null(sqlite3_stmt *stmt, int index, const char *text)
 
 /*
  * Fills the fields that summary leaves null or missing from the value's
- * stored summary, so that a report with fewer answers than the last one
- * (Criminal IP may return null for any field) keeps what was known.
+ * stored summary. Criminal IP may return null for any field, and a sparse
+ * report must not erase what an earlier one gave.
  */
 static enum cg_err keep_known_fields(struct cg_store *store, const char *value,
                                      json_t *summary, struct cg_error *err)

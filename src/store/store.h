@@ -248,15 +248,15 @@ enum cg_err cg_store_run_rows(struct cg_store *store, int64_t run_id,
 struct cg_idset;
 struct cg_store_bulk;
 
-/* What a bulk import did, for its summary. */
+/* Counts of a bulk import, for its summary. */
 struct cg_bulk_stats {
-    long inserted; /* new ids written by the insert fast path */
-    long merged;   /* ids already present, merged as cg_store_put_object
-                      does */
-    long deferred; /* relationships that had to wait for an end */
-    long resolved; /* waiting relationships stored by this import */
-    long aliased;  /* given ids replaced by deterministic ids, each counted
-                      once per import */
+    long inserted;      /* new ids written by the insert fast path */
+    long merged;        /* ids already present, merged as cg_store_put_object
+                           does */
+    long deferred;      /* relationships that had to wait for an end */
+    long resolved;      /* waiting relationships stored by this import */
+    long aliased;       /* given ids replaced by deterministic ids, each counted
+                           once per import */
     long long pending;  /* relationships still waiting, in the whole graph */
     long long dangling; /* references to ids the graph does not hold */
 };
@@ -287,7 +287,7 @@ enum cg_err cg_store_bulk_put(struct cg_store_bulk *bulk, const json_t *obj,
 
 /*
  * Commits, stores the waiting relationships whose ends have arrived (from
- * this or any earlier import), forgets dangling references that now
+ * this or any earlier import), drops the dangling references that now
  * resolve, fills stats and frees bulk, also on failure.
  */
 enum cg_err cg_store_bulk_finish(struct cg_store_bulk *bulk,
@@ -311,7 +311,8 @@ enum cg_err cg_store_delete_object(struct cg_store *store, const char *id,
 
 /* ---- Filtered export (export.c) ---- */
 
-/* Which objects cg_store_export_select writes; zero fields select all. */
+/* Filter of the objects cg_store_export_select writes. Zero fields
+ * select all. */
 struct cg_export_filter {
     const char *const *types; /* STIX types to keep, n_types of them */
     size_t n_types;

@@ -67,8 +67,8 @@ at_kill=$(sim_stat ip_report)
 [[ $at_kill -lt $distinct ]] || fail "the run finished before it was killed"
 expect_exit 0 "$CIPGRAPH" enrich "${run[@]}" --resume >/dev/null
 total=$(sim_stat ip_report)
-# A kill -9 repeats the calls in flight and the answer being stored: the
-# next call starts before an answer is stored, so up to concurrency + 1.
+# A kill -9 repeats the calls in flight and the response being stored,
+# because the next call starts before a response is stored.
 [[ $total -le $((distinct + concurrency + 1)) ]] ||
     fail "$total IP reports for $distinct values: more than the $concurrency in flight and the one being stored were repeated"
 [[ $total -ge $distinct ]] || fail "only $total IP reports for $distinct values"

@@ -9,7 +9,7 @@ set -euo pipefail
 . "$CG_SOURCE_DIR/tests/opencti/lib_connector.sh"
 
 require_broker
-# Slow answers keep messages in flight when the broker goes down.
+# Slow responses keep messages in flight when the broker goes down.
 start_sim --latency 1000
 start_broker
 start_fake
