@@ -463,6 +463,7 @@ static void complete_transfer(struct cg_engine *engine, CURL *easy,
 {
     struct cg_cip_transfer *transfer = NULL;
     struct job *job;
+    struct cg_buf body;
     struct cg_error err;
     json_t *json = NULL;
     enum cg_err rc;
@@ -477,6 +478,9 @@ static void complete_transfer(struct cg_engine *engine, CURL *easy,
     }
     cg_error_clear(&err);
     rc = cg_cip_classify(job->call, &job->transfer, result, &json, &err);
+    /* Kept for the cache until the response is handled. */
+    body = job->transfer.body;
+    job->transfer.body = (struct cg_buf)CG_BUF_INIT;
     cg_cip_transfer_release(&job->transfer);
     job->in_flight = false;
     engine->in_flight--;
@@ -501,6 +505,8 @@ static void complete_transfer(struct cg_engine *engine, CURL *easy,
             job->attempt++;
             job->due_ms = cg_clock_ms() + delay;
             engine->stats.retries++;
+            json_decref(json);
+            cg_buf_release(&body);
             return;
         }
     }
@@ -508,8 +514,14 @@ static void complete_transfer(struct cg_engine *engine, CURL *easy,
      * exhausted credits must stop the run before another call goes out. */
     if (rc == CG_OK || rc == CG_ERR_API_NO_DATA)
         start_next_calls(engine, job);
+    /* A parsed body contains no NUL byte, so the check only guards the
+     * cache. */
+    if (rc == CG_OK && body.data && strlen(body.data) == body.len)
+        job->received = body.data;
     cg_job__answer(engine, job, rc, json, &err);
+    job->received = NULL;
     json_decref(json);
+    cg_buf_release(&body);
 }
 
 static void drain_completions(struct cg_engine *engine)

@@ -39,6 +39,10 @@ struct job {
     long call_serial;   /* stats.api_calls when the call in flight started */
     int calls;
     bool in_flight;
+    /* The text of the response being handled, NUL-terminated, or NULL.
+     * The cache stores it as received instead of serialising the parsed
+     * body again. Set only during cg_job__answer. */
+    const char *received;
     struct cg_cip_request req;
     struct cg_cip_transfer transfer;
 };
@@ -150,9 +154,14 @@ void cg_job__finish_with(struct cg_engine *engine, struct job *job,
 bool cg_job__cache_read(struct cg_engine *engine, struct job *job,
                         const char *prefix, json_t **out);
 
-/* --deep: caches body under prefix at once, in its own transaction. */
+/*
+ * --deep: caches body under prefix at once, in its own transaction. When
+ * is_response is set, body is the response being handled, and its text
+ * as received is stored where there is one.
+ */
 void cg_job__cache_write(struct cg_engine *engine, struct job *job,
-                         const char *prefix, const json_t *body);
+                         const char *prefix, const json_t *body,
+                         bool is_response);
 
 /* True for the cached form of "Criminal IP has no data" (status 404). */
 bool cg_job__is_no_data(const json_t *json);

@@ -430,19 +430,19 @@ static void on_ip_report(struct cg_engine *engine, struct job *job,
     char *text;
 
     if (engine->opts.deep) {
-        cg_job__cache_write(engine, job, "ip", json);
+        cg_job__cache_write(engine, job, "ip", json, true);
         json_decref(job->ip_report);
         job->ip_report = json_incref((json_t *)json);
         advance_ip(engine, job);
         return;
     }
-    text = json_dumps(json, JSON_COMPACT);
-    if (!text) {
+    text = job->received ? NULL : json_dumps(json, JSON_COMPACT);
+    if (!text && !job->received) {
         cg_job__finish_plain(engine, job, CG_OUTCOME_FAILED, CG_ERR_NOMEM,
                              NULL);
         return;
     }
-    cg_job__finish_with(engine, job, json, false, text);
+    cg_job__finish_with(engine, job, json, false, text ? text : job->received);
     free(text);
 }
 
@@ -452,7 +452,7 @@ static void on_extra(struct cg_engine *engine, struct job *job,
 {
     json_t **slot = extra_body(job, job->call);
 
-    cg_job__cache_write(engine, job, extra_prefix(job->call), json);
+    cg_job__cache_write(engine, job, extra_prefix(job->call), json, true);
     json_decref(*slot);
     *slot = json_incref((json_t *)json);
     advance_ip(engine, job);
@@ -472,7 +472,7 @@ static void on_extra_error(struct cg_engine *engine, struct job *job,
     if (rc == CG_ERR_API_NO_DATA) {
         marker = json_pack("{siss}", "status", 404, "message", "no data");
         if (marker)
-            cg_job__cache_write(engine, job, extra_prefix(call), marker);
+            cg_job__cache_write(engine, job, extra_prefix(call), marker, false);
         json_decref(marker);
         if (!set_extra_error(engine, job, call,
                              "Criminal IP has no data for this lookup"))

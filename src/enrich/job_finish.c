@@ -326,18 +326,22 @@ bool cg_job__cache_read(struct cg_engine *engine, struct job *job,
 }
 
 void cg_job__cache_write(struct cg_engine *engine, struct job *job,
-                         const char *prefix, const json_t *body)
+                         const char *prefix, const json_t *body,
+                         bool is_response)
 {
+    bool body_is_response = is_response && job->received;
     struct cg_buf key = CG_BUF_INIT;
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = body_is_response ? NULL : json_dumps(body, JSON_COMPACT);
+    const char *stored = body_is_response ? job->received : text;
     struct cg_error err;
 
     cache_key(engine, job, prefix, &key);
-    if (!text || !key.len) {
+    if (!stored || !key.len) {
         cg_error_set(&err, CG_ERR_NOMEM, "out of memory");
         cg_engine__fatal(engine, &err);
-    } else if (cg_store_cache_put(engine->opts.store, cg_buf_str(&key), text,
-                                  strlen(text), cg_time_now(), &err) != CG_OK) {
+    } else if (cg_store_cache_put(engine->opts.store, cg_buf_str(&key), stored,
+                                  strlen(stored), cg_time_now(),
+                                  &err) != CG_OK) {
         cg_engine__fatal(engine, &err);
     }
     free(text);
