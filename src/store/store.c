@@ -10,26 +10,42 @@
 #include "core/log.h"
 
 /*
- * Version 1. Objects keep their full JSON in body; name, score, rank and
+ * Version 2. Objects keep their full JSON in body; name, score, rank and
  * the timestamps are copied out so that lookups, ordering and filters use
  * indexes instead of parsing JSON. edges indexes relationships (and
  * container object_refs) from both ends for neighbourhood queries.
+ *
+ * objects and api_cache are rowid tables, because their rows are large (a
+ * JSON body). A WITHOUT ROWID table keyed by a random id inserts each row
+ * into the middle of the table, which splits pages and writes several of
+ * them to the WAL per row. Version 1 had them WITHOUT ROWID, and
+ * migrate_v1 converts such a database when it is opened.
  */
+#define SCHEMA_VERSION "2"
+#define OBJECTS_COLUMNS              \
+    "("                              \
+    "  id TEXT NOT NULL UNIQUE,"     \
+    "  type TEXT NOT NULL,"          \
+    "  name TEXT,"                   \
+    "  score INTEGER,"               \
+    "  rank INTEGER NOT NULL,"       \
+    "  modified TEXT,"               \
+    "  updated_at INTEGER NOT NULL," \
+    "  body TEXT NOT NULL)"
+#define OBJECTS_INDEXES                                                \
+    "CREATE INDEX IF NOT EXISTS objects_name ON objects(name, type);"  \
+    "CREATE INDEX IF NOT EXISTS objects_type ON objects(type, score);" \
+    "CREATE INDEX IF NOT EXISTS objects_order ON objects(rank, id);"
+#define API_CACHE_COLUMNS            \
+    "("                              \
+    "  key TEXT NOT NULL UNIQUE,"    \
+    "  fetched_at INTEGER NOT NULL," \
+    "  body BLOB NOT NULL)"
+
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta("
     "  key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS objects("
-    "  id TEXT PRIMARY KEY,"
-    "  type TEXT NOT NULL,"
-    "  name TEXT,"
-    "  score INTEGER,"
-    "  rank INTEGER NOT NULL,"
-    "  modified TEXT,"
-    "  updated_at INTEGER NOT NULL,"
-    "  body TEXT NOT NULL) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS objects_name ON objects(name, type);"
-    "CREATE INDEX IF NOT EXISTS objects_type ON objects(type, score);"
-    "CREATE INDEX IF NOT EXISTS objects_order ON objects(rank, id);"
+    "CREATE TABLE IF NOT EXISTS objects" OBJECTS_COLUMNS ";" OBJECTS_INDEXES
     "CREATE TABLE IF NOT EXISTS edges("
     "  id TEXT PRIMARY KEY,"
     "  type TEXT NOT NULL,"
@@ -37,10 +53,7 @@ static const char schema_sql[] =
     "  target TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS edges_source ON edges(source, type);"
     "CREATE INDEX IF NOT EXISTS edges_target ON edges(target, type);"
-    "CREATE TABLE IF NOT EXISTS api_cache("
-    "  key TEXT PRIMARY KEY,"
-    "  fetched_at INTEGER NOT NULL,"
-    "  body BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS api_cache" API_CACHE_COLUMNS ";"
     "CREATE TABLE IF NOT EXISTS indicators("
     "  value TEXT PRIMARY KEY,"
     "  kind TEXT NOT NULL,"
@@ -75,7 +88,8 @@ static const char schema_sql[] =
     "  run_id INTEGER NOT NULL,"
     "  object_id TEXT NOT NULL,"
     "  PRIMARY KEY(run_id, object_id)) WITHOUT ROWID;"
-    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '1');"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" SCHEMA_VERSION
+    "');"
     /* Imported relationships waiting for an end (bulk.c), and references
      * from stored objects to ids the graph does not hold yet, which the
      * export leaves out (export.c). */
@@ -130,6 +144,91 @@ enum cg_err cg_store__prepare(struct cg_store *store, sqlite3_stmt **stmt,
     return CG_OK;
 }
 
+/* Version 1 to 2: objects and api_cache become rowid tables. */
+static const char migrate_v1_sql[] =
+    "CREATE TABLE objects_v2" OBJECTS_COLUMNS ";"
+    "INSERT INTO objects_v2(id, type, name, score, rank, modified, "
+    "  updated_at, body) "
+    "SELECT id, type, name, score, rank, modified, updated_at, body "
+    "FROM objects ORDER BY rank, id;"
+    "DROP TABLE objects;"
+    "ALTER TABLE objects_v2 RENAME TO objects;" OBJECTS_INDEXES
+    "CREATE TABLE api_cache_v2" API_CACHE_COLUMNS ";"
+    "INSERT INTO api_cache_v2(key, fetched_at, body) "
+    "SELECT key, fetched_at, body FROM api_cache;"
+    "DROP TABLE api_cache;"
+    "ALTER TABLE api_cache_v2 RENAME TO api_cache;"
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version';";
+
+/*
+ * Reads the schema version into *version, 0 when it is not a number, and
+ * its text into text with bytes outside printable ASCII as '?'.
+ */
+static enum cg_err read_version(struct cg_store *store, long *version,
+                                char text[32], struct cg_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    const char *value = NULL;
+    char *end;
+
+    *version = 0;
+    if (sqlite3_prepare_v2(
+            store->db, "SELECT value FROM meta WHERE key = 'schema_version'",
+            -1, &stmt, NULL) != SQLITE_OK)
+        return cg_store__fail(store, err, "reading the schema version");
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        value = (const char *)sqlite3_column_text(stmt, 0);
+    snprintf(text, 32, "%s", value ? value : "");
+    for (char *p = text; *p; p++) {
+        if (*p < 0x20 || *p > 0x7e)
+            *p = '?';
+    }
+    if (*text >= '0' && *text <= '9') {
+        *version = strtol(text, &end, 10);
+        if (*end)
+            *version = 0;
+    }
+    sqlite3_finalize(stmt);
+    return CG_OK;
+}
+
+/*
+ * Brings an older database to this schema version inside one transaction,
+ * and refuses a newer one or one whose version is unknown. The version is
+ * read again inside the transaction, because another process (a second
+ * connector worker) may have upgraded the file in the meantime.
+ */
+static enum cg_err upgrade(struct cg_store *store, const char *path,
+                           struct cg_error *err)
+{
+    long version;
+    char text[32];
+    enum cg_err rc = read_version(store, &version, text, err);
+
+    if (rc != CG_OK || version == 2)
+        return rc;
+    if (version != 1)
+        return cg_error_set(err, CG_ERR_DB,
+                            "'%s' has schema version '%s'; this cipgraph "
+                            "reads versions 1 and " SCHEMA_VERSION,
+                            path, text);
+    rc = cg_store_begin(store, err);
+    if (rc == CG_OK)
+        rc = read_version(store, &version, text, err);
+    if (rc == CG_OK && version == 1) {
+        cg_log_info("store",
+                    "upgrading '%s' to schema version " SCHEMA_VERSION
+                    "; this runs once and copies every object",
+                    path);
+        rc = cg_store__exec(store, migrate_v1_sql, err);
+    }
+    if (rc == CG_OK)
+        rc = cg_store_commit(store, err);
+    if (rc != CG_OK)
+        cg_store_rollback(store);
+    return rc;
+}
+
 enum cg_err cg_store_open(const char *path, struct cg_store **out,
                           struct cg_error *err)
 {
@@ -151,10 +250,17 @@ enum cg_err cg_store_open(const char *path, struct cg_store **out,
                         "PRAGMA journal_mode=WAL;"
                         "PRAGMA synchronous=NORMAL;"
                         "PRAGMA foreign_keys=OFF;"
-                        "PRAGMA temp_store=MEMORY;",
+                        "PRAGMA temp_store=MEMORY;"
+                        /* Each enriched value changes a few hundred
+                         * pages; checkpointing every 10,000 rather than
+                         * 1,000 copies a page changed by several values
+                         * once. */
+                        "PRAGMA wal_autocheckpoint=10000;",
                         err);
     if (rc == CG_OK)
         rc = cg_store__exec(store, schema_sql, err);
+    if (rc == CG_OK)
+        rc = upgrade(store, path, err);
     if (rc != CG_OK) {
         /* err->msg is both the reason and the target: copy it first. */
         char reason[sizeof(err->msg)];

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "core/clock.h"
 #include "stix/object.h"
 #include "store/store.h"
@@ -150,6 +152,118 @@ static void test_cache_ttl(void **state)
         CG_ERR_NOT_FOUND);
 }
 
+/* The tables of schema version 1 that version 2 changed, as 1 made them. */
+static const char v1_sql[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+    "INSERT INTO meta VALUES('schema_version', '1');"
+    "CREATE TABLE objects(id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT,"
+    "  score INTEGER, rank INTEGER NOT NULL, modified TEXT,"
+    "  updated_at INTEGER NOT NULL, body TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX objects_name ON objects(name, type);"
+    "CREATE INDEX objects_type ON objects(type, score);"
+    "CREATE INDEX objects_order ON objects(rank, id);"
+    "CREATE TABLE api_cache(key TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL,"
+    "  body BLOB NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO api_cache VALUES('ip:198.51.100.7', 1699999900, '{\"a\":1}');";
+
+/* Runs sql on the database at path outside the store. */
+static void exec_raw(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* Returns the integer in the first column of sql's first row, or -1. */
+static int query_int(struct cg_store *store, const char *sql)
+{
+    sqlite3_stmt *stmt = NULL;
+    int count = -1;
+
+    assert_int_equal(
+        sqlite3_prepare_v2(cg_store_db(store), sql, -1, &stmt, NULL),
+        SQLITE_OK);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        count = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
+    return count;
+}
+
+static void test_upgrade_from_v1(void **state)
+{
+    struct fixture *f = *state;
+    json_t *ip = cg_stix_observable(&f->ctx, "ipv4-addr", "198.51.100.7");
+    json_t *other = cg_stix_observable(&f->ctx, "ipv4-addr", "198.51.100.8");
+    char *text = json_dumps(ip, JSON_COMPACT);
+    char *insert = NULL;
+    json_t *stored = NULL;
+    char *body = NULL;
+    char id[CG_STIX_ID_SIZE];
+
+    cg_store_close(f->store);
+    f->store = NULL;
+    unlink(f->path);
+    exec_raw(f->path, v1_sql);
+    insert = sqlite3_mprintf("INSERT INTO objects VALUES(%Q, 'ipv4-addr', "
+                             "'198.51.100.7', NULL, 1, NULL, 1, %Q)",
+                             cg_stix_get_id(ip), text);
+    exec_raw(f->path, insert);
+    sqlite3_free(insert);
+
+    assert_int_equal(cg_store_open(f->path, &f->store, NULL), CG_OK);
+    assert_int_equal(query_int(f->store,
+                               "SELECT count(*) FROM meta "
+                               "WHERE key = 'schema_version' AND value = '2'"),
+                     1);
+    assert_int_equal(query_int(f->store,
+                               "SELECT count(*) FROM sqlite_master "
+                               "WHERE sql LIKE '%WITHOUT ROWID%' "
+                               "AND name IN ('objects', 'api_cache')"),
+                     0);
+    assert_int_equal(query_int(f->store, "SELECT count(*) FROM sqlite_master "
+                                         "WHERE type = 'index' AND name IN "
+                                         "('objects_name', 'objects_type', "
+                                         "'objects_order')"),
+                     3);
+    /* The object and the cached response came across. */
+    assert_int_equal(
+        cg_store_find(f->store, "198.51.100.7", "ipv4-addr", id, NULL), CG_OK);
+    assert_int_equal(cg_store_get_object(f->store, id, &stored, NULL), CG_OK);
+    assert_true(json_equal(stored, ip));
+    assert_int_equal(cg_store_cache_get(f->store, "ip:198.51.100.7", 3600,
+                                        &body, NULL, NULL),
+                     CG_OK);
+    assert_string_equal(body, "{\"a\":1}");
+    /* New objects go into the new table; ids stay unique. */
+    assert_int_equal(cg_store_put_object(f->store, other, NULL), CG_OK);
+    assert_int_equal(cg_store_put_object(f->store, ip, NULL), CG_OK);
+    assert_int_equal(query_int(f->store, "SELECT count(*) FROM objects"), 2);
+    free(body);
+    free(text);
+    json_decref(stored);
+    json_decref(ip);
+    json_decref(other);
+}
+
+static void test_unknown_version_rejected(void **state)
+{
+    struct fixture *f = *state;
+    struct cg_store *store = NULL;
+    struct cg_error err;
+
+    exec_raw(f->path,
+             "UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+    assert_int_equal(cg_store_open(f->path, &store, &err), CG_ERR_DB);
+    assert_null(store);
+    assert_non_null(strstr(err.msg, "schema version '3'"));
+    exec_raw(f->path,
+             "UPDATE meta SET value = 'x' WHERE key = 'schema_version'");
+    assert_int_equal(cg_store_open(f->path, &store, &err), CG_ERR_DB);
+    assert_non_null(strstr(err.msg, "schema version 'x'"));
+}
+
 static void test_items_across_sessions(void **state)
 {
     struct fixture *f = *state;
@@ -235,6 +349,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_neighbors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_ttl, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_from_v1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_version_rejected, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_items_across_sessions, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_export_is_json, setup, teardown),
