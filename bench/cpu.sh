@@ -27,6 +27,10 @@
 # Peak RSS comes from /usr/bin/time over native runs of BENCH_RSS_VALUES
 # (10000) IPs and as many domains.
 #
+# It also measures the floor under those figures: cg_json_parse alone on
+# 100 of cip-sim's IP reports, and on Criminal IP's recorded IP and domain
+# reports where the shared samples folder is present.
+#
 # Goals: < 50 us per IP report and < 200 us per full domain report.
 # With the defaults the script takes about 10 minutes on 2 cores.
 # Usage: [BUILD_DIR=build] bench/cpu.sh
@@ -176,6 +180,63 @@ echo "domain calls: $(json_of "$WORK/domain.sim.json" \
 echo "inclusive instructions of the large run:"
 breakdown domains-large "$domain_large" cg_job__finish_mapped \
     cg_cip_classify cg_map_domain_report cg_store_put_bundle cg_store_commit
+
+echo
+echo "-- the parsing floor: cg_json_parse alone, per body"
+# Every body is parsed before it is mapped and stored, so a value cannot
+# cost less than this. parse_floor is built like graph_tool in
+# graph_lib.sh.
+floor_tool="$WORK/parse_floor"
+# shellcheck disable=SC2046
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$TOP/src" \
+    "$BENCH_DIR/parse_floor.c" "$BUILD_DIR/libcglib.a" \
+    $(pkg-config --libs jansson sqlite3 libcurl libmicrohttpd librabbitmq \
+        libidn2 libpsl libcrypto) -lpthread -lm -o "$floor_tool"
+
+# floor NAME GOAL FILE...: prints the instructions per parse of the FILEs
+# (callgrind, 12 rounds less 2 rounds, which removes start-up) and the
+# native user CPU per parse, and compares the estimate with GOAL in us.
+floor() {
+    local name=$1 goal=$2 low high instr us estimate
+    shift 2
+    low=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        "$floor_tool" 2 "$@" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+    high=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        "$floor_tool" 12 "$@" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+    instr=$(py '(int(sys.argv[2]) - int(sys.argv[1])) // (10 * int(sys.argv[3]))' \
+        "$low" "$high" "$#")
+    us=$("$floor_tool" "$(py '20000 // int(sys.argv[1]) + 1' "$#")" "$@" |
+        awk '$1 == "us_per_parse" { print $2 }')
+    estimate=$(py '"%.1f" % (1e6 * int(sys.argv[1]) / float(sys.argv[2]))' \
+        "$instr" "$ips_rate")
+    echo "$name: $# bodies of $("$floor_tool" 1 "$@" |
+        awk '$1 == "bytes_mean" { print $2 }') bytes on average"
+    result "cpu.floor.$name.instructions_per_parse" "$instr"
+    result "cpu.floor.$name.us_per_parse" "$estimate" \
+        "(estimated from the instructions; native user CPU $us us)"
+    result "cpu.floor.$name.ratio_to_goal" \
+        "$(py '"%.2f" % (float(sys.argv[1]) / float(sys.argv[2]))' \
+            "$estimate" "$goal")" \
+        "(parsing alone / the $goal us goal for the whole value;" \
+        "above 1, the goal is out of reach while bodies are parsed with jansson)"
+}
+
+mkdir -p "$WORK/bodies"
+head -n 100 "$WORK/ips-large.txt" | while read -r ip; do
+    curl -sf -H "x-api-key: $BENCH_KEY" \
+        "$SIM_URL/v1/asset/ip/report?ip=$ip" >"$WORK/bodies/$ip.json" ||
+        die "cip-sim returned no IP report for $ip"
+done
+floor sim_ip 50 "$WORK"/bodies/*.json
+samples="$TOP/../shared/criminalip/samples"
+if [[ -f "$samples/ip_report.json" && -f "$samples/domain_report_v2.json" ]]; then
+    floor recorded_ip 50 "$samples/ip_report.json"
+    floor recorded_domain 200 "$samples/domain_report_v2.json"
+else
+    echo "recorded bodies: skipped ($samples not found)"
+fi
 
 echo
 echo "-- peak RSS over $rss_values values (native, no added latency)"
