@@ -753,6 +753,11 @@ int cmd_enrich(int argc, char **argv, const struct cli_global *global)
         status = CG_EXIT_FAILED;
         goto out;
     }
+    /* Without the thread, SQLite checkpoints inside commits. */
+    if (cg_store_checkpoint_in_background(store, CG_STORE_CHECKPOINT_PAGES,
+                                          &err) != CG_OK)
+        cg_log_warn("enrich", "%s; checkpointing during commits instead",
+                    cg_error_text(&err));
     status = open_run(&cli, store, &keep);
     if (status)
         goto out;

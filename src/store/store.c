@@ -4,9 +4,13 @@
  */
 #include "store/store_internal.h"
 
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/log.h"
 
 /*
@@ -124,6 +128,8 @@ enum cg_err cg_store__exec(struct cg_store *store, const char *sql,
         enum cg_err rc = cg_error_set(err, CG_ERR_DB, "database error: %s",
                                       message ? message : "unknown");
 
+        if (err)
+            err->upstream = sqlite3_extended_errcode(store->db);
         sqlite3_free(message);
         return rc;
     }
@@ -144,41 +150,39 @@ enum cg_err cg_store__prepare(struct cg_store *store, sqlite3_stmt **stmt,
     return CG_OK;
 }
 
-/* Version 1 to 2: objects and api_cache become rowid tables. */
-static const char migrate_v1_sql[] =
-    "CREATE TABLE objects_v2" OBJECTS_COLUMNS ";"
-    "INSERT INTO objects_v2(id, type, name, score, rank, modified, "
-    "  updated_at, body) "
-    "SELECT id, type, name, score, rank, modified, updated_at, body "
-    "FROM objects ORDER BY rank, id;"
-    "DROP TABLE objects;"
-    "ALTER TABLE objects_v2 RENAME TO objects;" OBJECTS_INDEXES
-    "CREATE TABLE api_cache_v2" API_CACHE_COLUMNS ";"
-    "INSERT INTO api_cache_v2(key, fetched_at, body) "
-    "SELECT key, fetched_at, body FROM api_cache;"
-    "DROP TABLE api_cache;"
-    "ALTER TABLE api_cache_v2 RENAME TO api_cache;"
-    "UPDATE meta SET value = '2' WHERE key = 'schema_version';";
+/* The tables that version 2 made rowid tables, with their key column. */
+static const struct {
+    const char *table;
+    const char *key;
+} rowid_tables[] = {{"objects", "id"}, {"api_cache", "key"}};
 
 /*
  * Reads the schema version into *version, 0 when it is not a number, and
- * its text into text with bytes outside printable ASCII as '?'.
+ * its text into text with bytes outside printable ASCII as '?'. Leaves
+ * text empty when the database has no version yet.
  */
-static enum cg_err read_version(struct cg_store *store, long *version,
-                                char text[32], struct cg_error *err)
+static void read_version(struct cg_store *store, long *version, char text[32])
 {
     sqlite3_stmt *stmt = NULL;
     const char *value = NULL;
     char *end;
 
     *version = 0;
+    text[0] = '\0';
     if (sqlite3_prepare_v2(
-            store->db, "SELECT value FROM meta WHERE key = 'schema_version'",
-            -1, &stmt, NULL) != SQLITE_OK)
-        return cg_store__fail(store, err, "reading the schema version");
-    if (sqlite3_step(stmt) == SQLITE_ROW)
+            store->db,
+            "SELECT value FROM meta WHERE key = 'schema_version' "
+            "AND EXISTS (SELECT 1 FROM sqlite_master "
+            "WHERE type = 'table' AND name = 'meta')",
+            -1, &stmt, NULL) != SQLITE_OK) {
+        /* No meta table: a new or empty database. */
+        sqlite3_finalize(stmt);
+        return;
+    }
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
         value = (const char *)sqlite3_column_text(stmt, 0);
-    snprintf(text, 32, "%s", value ? value : "");
+        snprintf(text, 32, "%s", value ? value : "NULL");
+    }
     for (char *p = text; *p; p++) {
         if (*p < 0x20 || *p > 0x7e)
             *p = '?';
@@ -189,43 +193,222 @@ static enum cg_err read_version(struct cg_store *store, long *version,
             *version = 0;
     }
     sqlite3_finalize(stmt);
+}
+
+/*
+ * Rejects a schema version that this build does not know, before the open
+ * changes anything in the file. A database without a version is new.
+ */
+static enum cg_err check_version(struct cg_store *store, struct cg_error *err)
+{
+    long version;
+    char text[32];
+
+    read_version(store, &version, text);
+    if (!text[0] || version == 1 || version == 2)
+        return CG_OK;
+    return cg_error_set(err, CG_ERR_DB,
+                        "it has schema version '%s'; this cipgraph reads "
+                        "versions 1 and " SCHEMA_VERSION,
+                        text);
+}
+
+/* Sets *count to the number of version-1 tables left in the database. */
+static enum cg_err count_v1_tables(struct cg_store *store, int *count,
+                                   struct cg_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+
+    *count = 0;
+    if (sqlite3_prepare_v2(store->db,
+                           "SELECT count(*) FROM sqlite_master "
+                           "WHERE type = 'table' "
+                           "AND name IN ('objects', 'api_cache') "
+                           "AND sql LIKE '%WITHOUT ROWID%'",
+                           -1, &stmt, NULL) != SQLITE_OK)
+        return cg_store__fail(store, err, "reading the schema");
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        *count = sqlite3_column_int(stmt, 0);
+    sqlite3_finalize(stmt);
     return CG_OK;
 }
 
 /*
- * Brings an older database to this schema version inside one transaction,
- * and refuses a newer one or one whose version is unknown. The version is
- * read again inside the transaction, because another process (a second
- * connector worker) may have upgraded the file in the meantime.
+ * Replaces the first match of from in buf with to. Returns false when
+ * from is absent.
+ */
+static bool replace_once(struct cg_buf *buf, const char *from, const char *to)
+{
+    char *at = buf->data ? strstr(buf->data, from) : NULL;
+    struct cg_buf out = CG_BUF_INIT;
+    bool ok;
+
+    if (!at)
+        return false;
+    ok = cg_buf_append(&out, buf->data, (size_t)(at - buf->data)) == CG_OK &&
+         cg_buf_append(&out, to, strlen(to)) == CG_OK &&
+         cg_buf_append(&out, at + strlen(from), strlen(at + strlen(from))) ==
+             CG_OK;
+    if (ok) {
+        cg_buf_release(buf);
+        *buf = out;
+    } else {
+        cg_buf_release(&out);
+    }
+    return ok;
+}
+
+/*
+ * Runs each SQL statement in saved: the indexes and triggers of a table,
+ * kept before the table was dropped.
+ */
+static enum cg_err run_saved(struct cg_store *store, json_t *saved,
+                             struct cg_error *err)
+{
+    size_t i;
+    json_t *sql;
+    enum cg_err rc = CG_OK;
+
+    json_array_foreach(saved, i, sql) {
+        rc = cg_store__exec(store, json_string_value(sql), err);
+        if (rc != CG_OK)
+            break;
+    }
+    return rc;
+}
+
+/*
+ * Rebuilds a version-1 WITHOUT ROWID table as a rowid table with a UNIQUE
+ * key. The new definition is the stored one with "KEY TEXT PRIMARY KEY"
+ * made "KEY TEXT NOT NULL UNIQUE" and "WITHOUT ROWID" taken off, so that
+ * columns added to the table stay, and the indexes and triggers on it are
+ * created again from their stored SQL.
+ */
+static enum cg_err rebuild_table(struct cg_store *store, const char *table,
+                                 const char *key, struct cg_error *err)
+{
+    char *sql = sqlite3_mprintf(
+        "SELECT type, sql FROM sqlite_master WHERE tbl_name = %Q "
+        "AND sql IS NOT NULL ORDER BY type = 'table' DESC",
+        table);
+    char *from = sqlite3_mprintf("%s TEXT PRIMARY KEY", key);
+    char *to = sqlite3_mprintf("%s TEXT NOT NULL UNIQUE", key);
+    char *head = sqlite3_mprintf("CREATE TABLE %s(", table);
+    char *temp = sqlite3_mprintf("CREATE TABLE cipgraph_upgrade_%s(", table);
+    char *steps =
+        sqlite3_mprintf("INSERT INTO cipgraph_upgrade_%s SELECT * FROM %s;"
+                        "DROP TABLE %s;"
+                        "PRAGMA legacy_alter_table = ON;"
+                        "ALTER TABLE cipgraph_upgrade_%s RENAME TO %s;"
+                        "PRAGMA legacy_alter_table = OFF;",
+                        table, table, table, table, table);
+    struct cg_buf create = CG_BUF_INIT;
+    json_t *saved = json_array();
+    sqlite3_stmt *stmt = NULL;
+    enum cg_err rc = CG_OK;
+    bool known;
+
+    if (!sql || !from || !to || !head || !temp || !steps || !saved) {
+        rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    if (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        rc = cg_store__fail(store, err, "reading the schema");
+        goto out;
+    }
+    while (rc == CG_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(stmt, 0);
+        const char *text = (const char *)sqlite3_column_text(stmt, 1);
+
+        if (strcmp(type, "table") == 0 && !create.len)
+            rc = cg_buf_append(&create, text, strlen(text));
+        else if (strcmp(type, "index") == 0 || strcmp(type, "trigger") == 0)
+            rc = json_array_append_new(saved, json_string(text)) == 0
+                     ? CG_OK
+                     : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    }
+    sqlite3_finalize(stmt);
+    if (rc != CG_OK || !strstr(cg_buf_str(&create), "WITHOUT ROWID"))
+        goto out; /* already a rowid table */
+    /* The definition must end in ") WITHOUT ROWID" as version 1 made it. */
+    known = create.len > 15 &&
+            strcmp(create.data + create.len - 15, ") WITHOUT ROWID") == 0;
+    if (known) {
+        create.len -= 14;
+        create.data[create.len] = '\0';
+    }
+    known = known && replace_once(&create, head, temp) &&
+            replace_once(&create, from, to);
+    if (!known) {
+        rc = cg_error_set(err, CG_ERR_DB,
+                          "cannot upgrade it to schema version " SCHEMA_VERSION
+                          ": its %s table has a definition that cipgraph "
+                          "did not create",
+                          table);
+        goto out;
+    }
+    rc = cg_store__exec(store, cg_buf_str(&create), err);
+    if (rc == CG_OK)
+        rc = cg_store__exec(store, steps, err);
+    if (rc == CG_OK)
+        rc = run_saved(store, saved, err);
+out:
+    sqlite3_free(sql);
+    sqlite3_free(from);
+    sqlite3_free(to);
+    sqlite3_free(head);
+    sqlite3_free(temp);
+    sqlite3_free(steps);
+    cg_buf_release(&create);
+    json_decref(saved);
+    return rc;
+}
+
+/*
+ * Brings a version-1 database to version 2 inside one transaction. The
+ * tables are checked again inside the transaction, because another
+ * process (a second connector worker) may have upgraded the file in the
+ * meantime. Temporary data goes to files meanwhile: in memory, dropping
+ * the old table took as much memory as the table's size.
  */
 static enum cg_err upgrade(struct cg_store *store, const char *path,
                            struct cg_error *err)
 {
     long version;
     char text[32];
-    enum cg_err rc = read_version(store, &version, text, err);
+    int left = 0;
+    enum cg_err rc;
 
-    if (rc != CG_OK || version == 2)
+    read_version(store, &version, text);
+    rc = count_v1_tables(store, &left, err);
+    if (rc != CG_OK || (left == 0 && version == 2))
         return rc;
-    if (version != 1)
-        return cg_error_set(err, CG_ERR_DB,
-                            "'%s' has schema version '%s'; this cipgraph "
-                            "reads versions 1 and " SCHEMA_VERSION,
-                            path, text);
-    rc = cg_store_begin(store, err);
+    rc = cg_store__exec(store, "PRAGMA temp_store = FILE", err);
     if (rc == CG_OK)
-        rc = read_version(store, &version, text, err);
-    if (rc == CG_OK && version == 1) {
+        rc = cg_store_begin(store, err);
+    if (rc == CG_OK)
+        rc = count_v1_tables(store, &left, err);
+    if (rc == CG_OK && left > 0)
         cg_log_info("store",
                     "upgrading '%s' to schema version " SCHEMA_VERSION
                     "; this runs once and copies every object",
                     path);
-        rc = cg_store__exec(store, migrate_v1_sql, err);
-    }
+    for (size_t i = 0;
+         rc == CG_OK && left > 0 && i < CG_ARRAY_LEN(rowid_tables); i++)
+        rc = rebuild_table(store, rowid_tables[i].table, rowid_tables[i].key,
+                           err);
+    if (rc == CG_OK)
+        rc = cg_store__exec(store,
+                            "UPDATE meta SET value = '" SCHEMA_VERSION
+                            "' WHERE key = 'schema_version'",
+                            err);
     if (rc == CG_OK)
         rc = cg_store_commit(store, err);
     if (rc != CG_OK)
         cg_store_rollback(store);
+    sqlite3_exec(store->db, "PRAGMA legacy_alter_table = OFF", NULL, NULL,
+                 NULL);
+    sqlite3_exec(store->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
     return rc;
 }
 
@@ -246,17 +429,18 @@ enum cg_err cg_store_open(const char *path, struct cg_store **out,
         goto fail;
     }
     sqlite3_busy_timeout(store->db, 30000);
-    rc = cg_store__exec(store,
-                        "PRAGMA journal_mode=WAL;"
-                        "PRAGMA synchronous=NORMAL;"
-                        "PRAGMA foreign_keys=OFF;"
-                        "PRAGMA temp_store=MEMORY;"
-                        /* Each enriched value changes a few hundred
-                         * pages; checkpointing every 10,000 rather than
-                         * 1,000 copies a page changed by several values
-                         * once. */
-                        "PRAGMA wal_autocheckpoint=10000;",
-                        err);
+    rc = check_version(store, err);
+    if (rc == CG_OK)
+        rc = cg_store__exec(store,
+                            "PRAGMA journal_mode=WAL;"
+                            "PRAGMA synchronous=NORMAL;"
+                            "PRAGMA foreign_keys=OFF;"
+                            "PRAGMA temp_store=MEMORY;",
+                            err);
+    /* Each enriched value changes a few hundred pages. Checkpointing every
+     * 10,000 rather than 1,000 copies a page that several values change
+     * once. */
+    sqlite3_wal_autocheckpoint(store->db, CG_STORE_CHECKPOINT_PAGES);
     if (rc == CG_OK)
         rc = cg_store__exec(store, schema_sql, err);
     if (rc == CG_OK)
@@ -264,11 +448,20 @@ enum cg_err cg_store_open(const char *path, struct cg_store **out,
     if (rc != CG_OK) {
         /* err->msg is both the reason and the target: copy it first. */
         char reason[sizeof(err->msg)];
+        long code = err ? err->upstream & 0xff : 0;
+        const char *hint = "";
 
         snprintf(reason, sizeof(reason), "%s",
                  err && err->msg[0] ? err->msg : "schema error");
-        cg_error_set(err, CG_ERR_DB, "cannot initialise database '%s': %s",
-                     path, reason);
+        if (code == SQLITE_BUSY)
+            hint = "; another process has held a write lock on it for 30 s "
+                   "(a cipgraph upgrading its schema, importing or "
+                   "enriching), so retry when it has finished";
+        else if (code == SQLITE_FULL)
+            hint = "; free disk space and retry (upgrading the schema "
+                   "needs about three times the file's size)";
+        cg_error_set(err, CG_ERR_DB, "cannot initialise database '%s': %s%s",
+                     path, reason, hint);
         goto fail;
     }
     *out = store;
@@ -282,6 +475,7 @@ void cg_store_close(struct cg_store *store)
 {
     if (!store)
         return;
+    cg_store__stop_checkpoints(store);
     for (size_t i = 0; i < CG_ARRAY_LEN(store->stmts); i++)
         sqlite3_finalize(store->stmts[i]);
     sqlite3_close(store->db);

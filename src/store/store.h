@@ -30,6 +30,21 @@ struct cg_store;
 enum cg_err cg_store_open(const char *path, struct cg_store **out,
                           struct cg_error *err) CG_WARN_UNUSED;
 
+/* WAL size, in pages, at which a checkpoint runs. */
+#define CG_STORE_CHECKPOINT_PAGES 10000
+
+/*
+ * Moves WAL checkpoints to a thread with its own connection, so that a
+ * commit does not wait while pages are copied into the database file and
+ * synced. For long write-heavy runs such as enrich. A commit wakes the
+ * thread once the WAL reaches pages pages, and checkpoints by itself at four
+ * times that, which bounds the WAL. Does nothing for an in-memory
+ * database. cg_store_close stops the thread.
+ */
+enum cg_err
+cg_store_checkpoint_in_background(struct cg_store *store, int pages,
+                                  struct cg_error *err) CG_WARN_UNUSED;
+
 /* Closes the database; NULL is ignored. */
 void cg_store_close(struct cg_store *store);
 

@@ -27,9 +27,12 @@ enum cg_stmt {
     CG_STMT__COUNT
 };
 
+struct cg_checkpointer;
+
 struct cg_store {
     sqlite3 *db;
     sqlite3_stmt *stmts[CG_STMT__COUNT];
+    struct cg_checkpointer *checkpointer; /* NULL unless started */
 };
 
 /* Records SQLite's message for a failed step in err; returns CG_ERR_DB. */
@@ -46,5 +49,12 @@ enum cg_err cg_store__exec(struct cg_store *store, const char *sql,
  */
 enum cg_err cg_store__prepare(struct cg_store *store, sqlite3_stmt **stmt,
                               const char *sql, struct cg_error *err);
+
+/*
+ * Stops the checkpoint thread, if one runs, and restores SQLite's
+ * automatic checkpoint. Logs a warning when background checkpoints
+ * failed.
+ */
+void cg_store__stop_checkpoints(struct cg_store *store);
 
 #endif /* CG_STORE_STORE_INTERNAL_H */

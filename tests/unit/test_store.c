@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -247,6 +248,98 @@ static void test_upgrade_from_v1(void **state)
     json_decref(other);
 }
 
+/* Opens a new version-1 database at f->path with extra, then the store. */
+static void open_v1(struct fixture *f, const char *extra)
+{
+    cg_store_close(f->store);
+    f->store = NULL;
+    unlink(f->path);
+    exec_raw(f->path, v1_sql);
+    exec_raw(f->path, extra);
+    assert_int_equal(cg_store_open(f->path, &f->store, NULL), CG_OK);
+}
+
+static void test_upgrade_keeps_user_schema(void **state)
+{
+    struct fixture *f = *state;
+
+    open_v1(f, "ALTER TABLE objects ADD COLUMN note TEXT;"
+               "INSERT INTO objects VALUES('x--1', 'note', 'n', NULL, 1, NULL,"
+               "  1, '{}', 'kept');"
+               "CREATE VIEW names AS SELECT name FROM objects;"
+               "CREATE INDEX objects_note ON objects(note);"
+               "CREATE TABLE audit(id TEXT);"
+               "CREATE TRIGGER objects_audit AFTER INSERT ON objects "
+               "  BEGIN INSERT INTO audit VALUES(new.id); END;"
+               "CREATE TABLE objects_v2(mine TEXT);"
+               "INSERT INTO objects_v2 VALUES('mine');");
+    assert_int_equal(query_int(f->store,
+                               "SELECT count(*) FROM sqlite_master "
+                               "WHERE sql LIKE '%WITHOUT ROWID%' "
+                               "AND name IN ('objects', 'api_cache')"),
+                     0);
+    assert_int_equal(
+        query_int(f->store, "SELECT count(*) FROM objects WHERE note = 'kept'"),
+        1);
+    assert_int_equal(query_int(f->store, "SELECT count(*) FROM names"), 1);
+    assert_int_equal(query_int(f->store, "SELECT count(*) FROM sqlite_master "
+                                         "WHERE name IN ('objects_note', "
+                                         "'objects_audit')"),
+                     2);
+    assert_int_equal(query_int(f->store, "SELECT count(*) FROM objects_v2"), 1);
+    /* The trigger still fires on the new table. */
+    exec_raw(f->path, "INSERT INTO objects(id, type, rank, updated_at, body) "
+                      "VALUES('x--2', 'note', 1, 1, '{}')");
+    assert_int_equal(query_int(f->store, "SELECT count(*) FROM audit"), 1);
+}
+
+static void test_upgrade_without_version_row(void **state)
+{
+    struct fixture *f = *state;
+
+    open_v1(f, "DELETE FROM meta");
+    assert_int_equal(query_int(f->store,
+                               "SELECT count(*) FROM sqlite_master "
+                               "WHERE sql LIKE '%WITHOUT ROWID%' "
+                               "AND name IN ('objects', 'api_cache')"),
+                     0);
+    assert_int_equal(query_int(f->store,
+                               "SELECT count(*) FROM meta "
+                               "WHERE key = 'schema_version' AND value = '2'"),
+                     1);
+}
+
+static void test_rejected_file_unchanged(void **state)
+{
+    struct fixture *f = *state;
+    struct cg_store *store = NULL;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    cg_store_close(f->store);
+    f->store = NULL;
+    unlink(f->path);
+    exec_raw(f->path, v1_sql);
+    exec_raw(f->path, "UPDATE meta SET value = '3'");
+    assert_int_equal(cg_store_open(f->path, &store, NULL), CG_ERR_DB);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT (SELECT count(*) FROM "
+                                        "sqlite_master WHERE name = 'edges'),"
+                                        " (SELECT journal_mode FROM "
+                                        "pragma_journal_mode)",
+                                        -1, &stmt, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(stmt, 0), 0);
+    assert_string_equal((const char *)sqlite3_column_text(stmt, 1), "delete");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    /* The fixture's teardown closes a store: give it a new database. */
+    unlink(f->path);
+    assert_int_equal(cg_store_open(f->path, &f->store, NULL), CG_OK);
+}
+
 static void test_unknown_version_rejected(void **state)
 {
     struct fixture *f = *state;
@@ -262,6 +355,48 @@ static void test_unknown_version_rejected(void **state)
              "UPDATE meta SET value = 'x' WHERE key = 'schema_version'");
     assert_int_equal(cg_store_open(f->path, &store, &err), CG_ERR_DB);
     assert_non_null(strstr(err.msg, "schema version 'x'"));
+}
+
+/* Size in bytes of the file at path with suffix, or 0 when it is absent. */
+static long file_size(const char *path, const char *suffix)
+{
+    char name[96];
+    struct stat st;
+
+    snprintf(name, sizeof(name), "%s%s", path, suffix);
+    return stat(name, &st) == 0 ? (long)st.st_size : 0;
+}
+
+static void test_background_checkpoints(void **state)
+{
+    struct fixture *f = *state;
+    static char body[8192];
+    char key[32];
+    char *stored = NULL;
+
+    memset(body, 'x', sizeof(body) - 1);
+    assert_int_equal(cg_store_checkpoint_in_background(f->store, 20, NULL),
+                     CG_OK);
+    /* A second call keeps the running thread. */
+    assert_int_equal(cg_store_checkpoint_in_background(f->store, 20, NULL),
+                     CG_OK);
+    /* 600 commits of about 3 pages each: 7 MB of WAL without checkpoints. */
+    for (int i = 0; i < 600; i++) {
+        snprintf(key, sizeof(key), "ip:key-%d", i);
+        assert_int_equal(cg_store_cache_put(f->store, key, body,
+                                            sizeof(body) - 1, 1700000000, NULL),
+                         CG_OK);
+    }
+    /* The pages reached the database file, and the WAL started over. */
+    assert_true(file_size(f->path, "") > 4L * 1024 * 1024);
+    assert_true(file_size(f->path, "-wal") < 2L * 1024 * 1024);
+    assert_int_equal(
+        cg_store_cache_get(f->store, "ip:key-599", 3600, &stored, NULL, NULL),
+        CG_OK);
+    assert_int_equal(strlen(stored), sizeof(body) - 1);
+    free(stored);
+    assert_int_equal(query_int(f->store, "SELECT count(*) FROM api_cache"),
+                     600);
 }
 
 static void test_items_across_sessions(void **state)
@@ -351,6 +486,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cache_ttl, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upgrade_from_v1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_version_rejected, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_background_checkpoints, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_keeps_user_schema, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_without_version_row, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_rejected_file_unchanged, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_items_across_sessions, setup,
                                         teardown),
