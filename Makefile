@@ -23,6 +23,7 @@ check:
 		-DCG_SANITIZE=ON >/dev/null
 	cmake --build build-check -j $(JOBS)
 	ctest --test-dir build-check --output-on-failure -j $(JOBS)
+	scripts/show-skips.sh build-check
 	$(MAKE) --no-print-directory fuzz
 
 fuzz:
