@@ -195,7 +195,9 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$TOP/src" \
 
 # floor NAME GOAL FILE...: prints the instructions per parse of the FILEs
 # (callgrind, 12 rounds less 2 rounds, which removes start-up) and the
-# native user CPU per parse, and compares the native figure with GOAL in
+# native CPU per parse (user and system; parsing makes almost no system
+# calls),
+# and compares the native figure with GOAL in
 # us. The native figure is the lower of the two here, because the
 # instructions-per-second rate above comes from code that spends more
 # time in SQLite and malloc than the parser does.
@@ -218,7 +220,7 @@ floor() {
         awk '$1 == "bytes_mean" { print $2 }') bytes on average"
     result "cpu.floor.$name.instructions_per_parse" "$instr"
     result "cpu.floor.$name.us_per_parse" "$us" \
-        "(native user CPU; $estimate us estimated from the instructions)"
+        "(native CPU; $estimate us estimated from the instructions)"
     result "cpu.floor.$name.ratio_to_goal" \
         "$(py '"%.2f" % (float(sys.argv[1]) / float(sys.argv[2]))' \
             "$us" "$goal")" \

@@ -7,8 +7,8 @@
  * Usage: parse_floor COUNT FILE...
  * Parses each FILE COUNT times with cg_json_parse, as the client does,
  * frees each tree, and prints the mean size of the files and the mean
- * user CPU time per parse. bench/cpu.sh also runs it under callgrind for
- * the instruction count.
+ * CPU time (user and system) per parse. bench/cpu.sh also runs it under
+ * callgrind for the instruction count.
  */
 #include <stdio.h>
 #include <stdlib.h>
