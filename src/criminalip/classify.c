@@ -148,15 +148,21 @@ enum cg_err cg_cip_classify_raw(enum cg_cip_endpoint endpoint, long http_status,
     enum cg_err code;
 
     *json = NULL;
+    cg_error_clear(&parse_err);
     if (result != CURLE_OK)
         return classify_transport(endpoint, result, curl_error, err);
     if (len == 0 ||
         cg_json_parse(body, len, CG_CIP_MAX_BODY, &root, &parse_err) != CG_OK) {
+        char detail[sizeof(parse_err.msg) + 32];
+
         code = classify_status(http_status);
         if (code == CG_OK)
             code = CG_ERR_API_PROTOCOL;
+        /* The parser's reason names the line and column, or the limit. */
+        snprintf(detail, sizeof(detail), "the body is not JSON: %s",
+                 cg_error_text(&parse_err));
         return describe(code, endpoint, http_status, 0,
-                        len ? "the body is not JSON" : "empty body", err);
+                        len ? detail : "empty body", err);
     }
     if (!json_is_object(root)) {
         json_decref(root);

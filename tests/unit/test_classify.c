@@ -101,6 +101,21 @@ static void test_classify_message_redacts_key(void **state)
     cg_log_clear_secrets();
 }
 
+static void test_classify_names_parse_error(void **state)
+{
+    const char body[] = "{\"status\": 200, \"a\": 1, \"a\": 2}";
+    struct cg_error err;
+    json_t *json = NULL;
+
+    (void)state;
+    assert_int_equal(cg_cip_classify_raw(CG_CIP_IP_REPORT, 200, CURLE_OK, "",
+                                         body, strlen(body), &json, &err),
+                     CG_ERR_API_PROTOCOL);
+    assert_null(json);
+    assert_non_null(strstr(err.msg, "the body is not JSON"));
+    assert_non_null(strstr(err.msg, "duplicate object key"));
+}
+
 static void test_request_encodes_value(void **state)
 {
     struct cg_cip_config cfg = {.api_key = (char *)"k",
@@ -162,6 +177,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classify_table),
         cmocka_unit_test(test_classify_message_redacts_key),
+        cmocka_unit_test(test_classify_names_parse_error),
         cmocka_unit_test(test_request_encodes_value),
         cmocka_unit_test(test_backoff_bounds),
         cmocka_unit_test(test_retryable_set),
