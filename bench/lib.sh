@@ -135,9 +135,14 @@ machine_info() {
     echo "os:      $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
     echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min); timings" \
         "are only comparable on an otherwise idle machine"
-    echo "build:   $BUILD_DIR (${build_type:-unknown type}), commit" \
-        "$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
-        "$(git -C "$TOP" diff --quiet HEAD 2>/dev/null || echo '(with local changes)')"
+    if git -C "$TOP" rev-parse --short HEAD >/dev/null 2>&1; then
+        echo "build:   $BUILD_DIR (${build_type:-unknown type}), commit" \
+            "$(git -C "$TOP" rev-parse --short HEAD)" \
+            "$(git -C "$TOP" diff --quiet HEAD || echo '(with local changes)')"
+    else
+        echo "build:   $BUILD_DIR (${build_type:-unknown type}), not a git" \
+            "checkout, so no commit"
+    fi
 }
 
 # result NAME VALUE [NOTE...]: prints one result line, "NAME VALUE NOTE".
