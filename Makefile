@@ -22,8 +22,8 @@ check:
 	cmake -S . -B build-check -DCMAKE_BUILD_TYPE=Debug -DCG_WERROR=ON \
 		-DCG_SANITIZE=ON >/dev/null
 	cmake --build build-check -j $(JOBS)
-	ctest --test-dir build-check --output-on-failure -j $(JOBS)
-	scripts/show-skips.sh build-check
+	ctest --test-dir build-check --output-on-failure -j $(JOBS); \
+		status=$$?; scripts/show-skips.sh build-check; exit $$status
 	$(MAKE) --no-print-directory fuzz
 
 fuzz:

@@ -157,15 +157,15 @@ static const struct {
 } rowid_tables[] = {{"objects", "id"}, {"api_cache", "key"}};
 
 /*
- * Reads the schema version into *version, 0 when it is not a number, and
- * its text into text with bytes outside printable ASCII as '?'. Leaves
- * text empty when the database has no version yet.
+ * Reads the schema version into *version: 1 or 2 when the stored text is
+ * exactly that, 0 otherwise. Copies the text into text with bytes outside
+ * printable ASCII as '?', and returns false when the database has no
+ * version row yet (a new database).
  */
-static void read_version(struct cg_store *store, long *version, char text[32])
+static bool read_version(struct cg_store *store, long *version, char text[32])
 {
     sqlite3_stmt *stmt = NULL;
-    const char *value = NULL;
-    char *end;
+    bool found = false;
 
     *version = 0;
     text[0] = '\0';
@@ -177,22 +177,24 @@ static void read_version(struct cg_store *store, long *version, char text[32])
             -1, &stmt, NULL) != SQLITE_OK) {
         /* No meta table: a new or empty database. */
         sqlite3_finalize(stmt);
-        return;
+        return false;
     }
     if (sqlite3_step(stmt) == SQLITE_ROW) {
-        value = (const char *)sqlite3_column_text(stmt, 0);
-        snprintf(text, 32, "%s", value ? value : "NULL");
+        const char *value = (const char *)sqlite3_column_text(stmt, 0);
+
+        found = true;
+        snprintf(text, 32, "%s", value ? value : "(null)");
     }
+    sqlite3_finalize(stmt);
     for (char *p = text; *p; p++) {
         if (*p < 0x20 || *p > 0x7e)
             *p = '?';
     }
-    if (*text >= '0' && *text <= '9') {
-        *version = strtol(text, &end, 10);
-        if (*end)
-            *version = 0;
-    }
-    sqlite3_finalize(stmt);
+    if (strcmp(text, "1") == 0)
+        *version = 1;
+    else if (strcmp(text, "2") == 0)
+        *version = 2;
+    return found;
 }
 
 /*
@@ -204,12 +206,12 @@ static enum cg_err check_version(struct cg_store *store, struct cg_error *err)
     long version;
     char text[32];
 
-    read_version(store, &version, text);
-    if (!text[0] || version == 1 || version == 2)
+    if (!read_version(store, &version, text) || version != 0)
         return CG_OK;
     return cg_error_set(err, CG_ERR_DB,
                         "it has schema version '%s'; this cipgraph reads "
-                        "versions 1 and " SCHEMA_VERSION,
+                        "versions 1 and " SCHEMA_VERSION
+                        ", so open it with the cipgraph that wrote it",
                         text);
 }
 

@@ -901,7 +901,8 @@ static void test_ip_shared_samples(void **state)
     char *dir = shared_samples();
 
     if (!dir) {
-        printf("skipped: ../shared not found\n");
+        printf("skipped: recorded samples not found (criminalip/samples "
+               "under CG_SHARED_DIR, or ../shared)\n");
         skip();
     }
     for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {

@@ -355,6 +355,23 @@ static void test_unknown_version_rejected(void **state)
              "UPDATE meta SET value = 'x' WHERE key = 'schema_version'");
     assert_int_equal(cg_store_open(f->path, &store, &err), CG_ERR_DB);
     assert_non_null(strstr(err.msg, "schema version 'x'"));
+    /* Only a missing row means a new database: an empty or padded value
+     * is rejected too. */
+    exec_raw(f->path,
+             "UPDATE meta SET value = '' WHERE key = 'schema_version'");
+    assert_int_equal(cg_store_open(f->path, &store, &err), CG_ERR_DB);
+    assert_non_null(strstr(err.msg, "schema version ''"));
+    exec_raw(f->path,
+             "UPDATE meta SET value = '02' WHERE key = 'schema_version'");
+    assert_int_equal(cg_store_open(f->path, &store, &err), CG_ERR_DB);
+    assert_non_null(strstr(err.msg, "schema version '02'"));
+    exec_raw(f->path,
+             "UPDATE meta SET value = NULL WHERE key = 'schema_version'");
+    assert_int_equal(cg_store_open(f->path, &store, &err), CG_ERR_DB);
+    assert_non_null(strstr(err.msg, "schema version '(null)'"));
+    /* Put version 2 back for the teardown. */
+    exec_raw(f->path,
+             "UPDATE meta SET value = '2' WHERE key = 'schema_version'");
 }
 
 /* Size in bytes of the file at path with suffix, or 0 when it is absent. */
