@@ -4,7 +4,6 @@
  */
 #include "store/store_internal.h"
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,33 +22,25 @@
  * JSON body). A WITHOUT ROWID table keyed by a random id inserts each row
  * into the middle of the table, which splits pages and writes several of
  * them to the WAL per row. Version 1 had them WITHOUT ROWID, and
- * migrate_v1 converts such a database when it is opened.
+ * upgrade converts such a database when it is opened.
  */
 #define SCHEMA_VERSION "2"
-#define OBJECTS_COLUMNS              \
-    "("                              \
-    "  id TEXT NOT NULL UNIQUE,"     \
-    "  type TEXT NOT NULL,"          \
-    "  name TEXT,"                   \
-    "  score INTEGER,"               \
-    "  rank INTEGER NOT NULL,"       \
-    "  modified TEXT,"               \
-    "  updated_at INTEGER NOT NULL," \
-    "  body TEXT NOT NULL)"
-#define OBJECTS_INDEXES                                                \
-    "CREATE INDEX IF NOT EXISTS objects_name ON objects(name, type);"  \
-    "CREATE INDEX IF NOT EXISTS objects_type ON objects(type, score);" \
-    "CREATE INDEX IF NOT EXISTS objects_order ON objects(rank, id);"
-#define API_CACHE_COLUMNS            \
-    "("                              \
-    "  key TEXT NOT NULL UNIQUE,"    \
-    "  fetched_at INTEGER NOT NULL," \
-    "  body BLOB NOT NULL)"
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS meta("
     "  key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS objects" OBJECTS_COLUMNS ";" OBJECTS_INDEXES
+    "CREATE TABLE IF NOT EXISTS objects("
+    "  id TEXT NOT NULL UNIQUE,"
+    "  type TEXT NOT NULL,"
+    "  name TEXT,"
+    "  score INTEGER,"
+    "  rank INTEGER NOT NULL,"
+    "  modified TEXT,"
+    "  updated_at INTEGER NOT NULL,"
+    "  body TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS objects_name ON objects(name, type);"
+    "CREATE INDEX IF NOT EXISTS objects_type ON objects(type, score);"
+    "CREATE INDEX IF NOT EXISTS objects_order ON objects(rank, id);"
     "CREATE TABLE IF NOT EXISTS edges("
     "  id TEXT PRIMARY KEY,"
     "  type TEXT NOT NULL,"
@@ -57,7 +48,10 @@ static const char schema_sql[] =
     "  target TEXT NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS edges_source ON edges(source, type);"
     "CREATE INDEX IF NOT EXISTS edges_target ON edges(target, type);"
-    "CREATE TABLE IF NOT EXISTS api_cache" API_CACHE_COLUMNS ";"
+    "CREATE TABLE IF NOT EXISTS api_cache("
+    "  key TEXT NOT NULL UNIQUE,"
+    "  fetched_at INTEGER NOT NULL,"
+    "  body BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS indicators("
     "  value TEXT PRIMARY KEY,"
     "  kind TEXT NOT NULL,"
@@ -169,12 +163,10 @@ static bool read_version(struct cg_store *store, long *version, char text[32])
 
     *version = 0;
     text[0] = '\0';
-    if (sqlite3_prepare_v2(
-            store->db,
-            "SELECT value FROM meta WHERE key = 'schema_version' "
-            "AND EXISTS (SELECT 1 FROM sqlite_master "
-            "WHERE type = 'table' AND name = 'meta')",
-            -1, &stmt, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(store->db,
+                           "SELECT value FROM meta "
+                           "WHERE key = 'schema_version'",
+                           -1, &stmt, NULL) != SQLITE_OK) {
         /* No meta table: a new or empty database. */
         sqlite3_finalize(stmt);
         return false;
@@ -261,25 +253,6 @@ static bool replace_once(struct cg_buf *buf, const char *from, const char *to)
 }
 
 /*
- * Runs each SQL statement in saved: the indexes and triggers of a table,
- * kept before the table was dropped.
- */
-static enum cg_err run_saved(struct cg_store *store, json_t *saved,
-                             struct cg_error *err)
-{
-    size_t i;
-    json_t *sql;
-    enum cg_err rc = CG_OK;
-
-    json_array_foreach(saved, i, sql) {
-        rc = cg_store__exec(store, json_string_value(sql), err);
-        if (rc != CG_OK)
-            break;
-    }
-    return rc;
-}
-
-/*
  * Rebuilds a version-1 WITHOUT ROWID table as a rowid table with a UNIQUE
  * key. The new definition is the stored one with "KEY TEXT PRIMARY KEY"
  * made "KEY TEXT NOT NULL UNIQUE" and "WITHOUT ROWID" taken off, so that
@@ -305,12 +278,12 @@ static enum cg_err rebuild_table(struct cg_store *store, const char *table,
                         "PRAGMA legacy_alter_table = OFF;",
                         table, table, table, table, table);
     struct cg_buf create = CG_BUF_INIT;
-    json_t *saved = json_array();
+    struct cg_buf saved = CG_BUF_INIT; /* its indexes and triggers */
     sqlite3_stmt *stmt = NULL;
     enum cg_err rc = CG_OK;
     bool known;
 
-    if (!sql || !from || !to || !head || !temp || !steps || !saved) {
+    if (!sql || !from || !to || !head || !temp || !steps) {
         rc = cg_error_set(err, CG_ERR_NOMEM, "out of memory");
         goto out;
     }
@@ -325,11 +298,11 @@ static enum cg_err rebuild_table(struct cg_store *store, const char *table,
         if (strcmp(type, "table") == 0 && !create.len)
             rc = cg_buf_append(&create, text, strlen(text));
         else if (strcmp(type, "index") == 0 || strcmp(type, "trigger") == 0)
-            rc = json_array_append_new(saved, json_string(text)) == 0
-                     ? CG_OK
-                     : cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+            rc = cg_buf_printf(&saved, "%s;", text);
     }
     sqlite3_finalize(stmt);
+    if (rc != CG_OK)
+        cg_error_set(err, rc, "out of memory");
     if (rc != CG_OK || !strstr(cg_buf_str(&create), "WITHOUT ROWID"))
         goto out; /* already a rowid table */
     /* The definition must end in ") WITHOUT ROWID" as version 1 made it. */
@@ -352,8 +325,8 @@ static enum cg_err rebuild_table(struct cg_store *store, const char *table,
     rc = cg_store__exec(store, cg_buf_str(&create), err);
     if (rc == CG_OK)
         rc = cg_store__exec(store, steps, err);
-    if (rc == CG_OK)
-        rc = run_saved(store, saved, err);
+    if (rc == CG_OK && saved.len)
+        rc = cg_store__exec(store, cg_buf_str(&saved), err);
 out:
     sqlite3_free(sql);
     sqlite3_free(from);
@@ -362,7 +335,7 @@ out:
     sqlite3_free(temp);
     sqlite3_free(steps);
     cg_buf_release(&create);
-    json_decref(saved);
+    cg_buf_release(&saved);
     return rc;
 }
 
