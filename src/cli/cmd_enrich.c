@@ -754,10 +754,7 @@ int cmd_enrich(int argc, char **argv, const struct cli_global *global)
         goto out;
     }
     /* Without the thread, SQLite checkpoints inside commits. */
-    if (cg_store_checkpoint_in_background(store, CG_STORE_CHECKPOINT_PAGES,
-                                          &err) != CG_OK)
-        cg_log_warn("enrich", "%s; checkpointing during commits instead",
-                    cg_error_text(&err));
+    cg_store_checkpoint_in_background(store, CG_STORE_CHECKPOINT_PAGES, NULL);
     status = open_run(&cli, store, &keep);
     if (status)
         goto out;

@@ -69,15 +69,9 @@ enum cg_err cg_worker_init(struct cg_worker *worker,
     worker->index = index;
     rc = cg_store_open(cfg->db_path, &worker->store, err);
     if (rc == CG_OK) {
-        struct cg_error checkpoint_err;
-
         /* Without the thread, SQLite checkpoints inside commits. */
-        if (cg_store_checkpoint_in_background(worker->store,
-                                              CG_STORE_CHECKPOINT_PAGES,
-                                              &checkpoint_err) != CG_OK)
-            cg_log_warn("connector",
-                        "worker %d: %s; checkpointing during commits instead",
-                        index, cg_error_text(&checkpoint_err));
+        cg_store_checkpoint_in_background(worker->store,
+                                          CG_STORE_CHECKPOINT_PAGES, NULL);
         rc = cg_graphql_init(&worker->graphql, cfg->opencti_url,
                              cfg->opencti_token, err);
     }

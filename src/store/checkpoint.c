@@ -75,9 +75,18 @@ static int on_commit(void *arg, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
+/* Logs that checkpoints stay inside commits, and why; returns the error. */
+static enum cg_err warn_inline(const struct cg_error *err)
+{
+    cg_log_warn("store", "%s; checkpointing during commits instead",
+                cg_error_text(err));
+    return err->code;
+}
+
 enum cg_err cg_store_checkpoint_in_background(struct cg_store *store, int pages,
                                               struct cg_error *err)
 {
+    struct cg_error local;
     const char *path = sqlite3_db_filename(store->db, "main");
     struct cg_checkpointer *c;
 
@@ -86,9 +95,13 @@ enum cg_err cg_store_checkpoint_in_background(struct cg_store *store, int pages,
     /* An in-memory or temporary database has no file to checkpoint. */
     if (!path || !*path)
         return CG_OK;
+    if (!err)
+        err = &local;
     c = calloc(1, sizeof(*c));
-    if (!c)
-        return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+    if (!c) {
+        cg_error_set(err, CG_ERR_NOMEM, "out of memory");
+        return warn_inline(err);
+    }
     c->pages = pages > 0 ? pages : CG_STORE_CHECKPOINT_PAGES;
     if (sqlite3_open_v2(path, &c->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
@@ -98,7 +111,7 @@ enum cg_err cg_store_checkpoint_in_background(struct cg_store *store, int pages,
                      c->db ? sqlite3_errmsg(c->db) : "out of memory");
         sqlite3_close(c->db);
         free(c);
-        return CG_ERR_DB;
+        return warn_inline(err);
     }
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->wake, NULL);
@@ -107,8 +120,8 @@ enum cg_err cg_store_checkpoint_in_background(struct cg_store *store, int pages,
         pthread_mutex_destroy(&c->lock);
         sqlite3_close(c->db);
         free(c);
-        return cg_error_set(err, CG_ERR_NOMEM,
-                            "cannot start the checkpoint thread");
+        cg_error_set(err, CG_ERR_NOMEM, "cannot start the checkpoint thread");
+        return warn_inline(err);
     }
     store->checkpointer = c;
     /* Replaces SQLite's automatic checkpoint, which is a WAL hook too. */

@@ -39,11 +39,12 @@ enum cg_err cg_store_open(const char *path, struct cg_store **out,
  * synced. For long write-heavy runs such as enrich. A commit wakes the
  * thread once the WAL reaches pages pages, and checkpoints by itself at four
  * times that, which bounds the WAL. Does nothing for an in-memory
- * database. cg_store_close stops the thread.
+ * database. On failure it logs a warning, describes it in err (which may
+ * be NULL), and SQLite keeps checkpointing inside commits.
+ * cg_store_close stops the thread.
  */
-enum cg_err
-cg_store_checkpoint_in_background(struct cg_store *store, int pages,
-                                  struct cg_error *err) CG_WARN_UNUSED;
+enum cg_err cg_store_checkpoint_in_background(struct cg_store *store, int pages,
+                                              struct cg_error *err);
 
 /* Closes the database; NULL is ignored. */
 void cg_store_close(struct cg_store *store);
