@@ -155,6 +155,15 @@ bool cg_job__cache_read(struct cg_engine *engine, struct job *job,
                         const char *prefix, json_t **out);
 
 /*
+ * Returns the text to cache for body: the response as received, when
+ * is_response says body is the response being handled and its text was
+ * kept, or else body serialised into *owned, which the caller frees.
+ * Returns NULL when out of memory.
+ */
+const char *cg_job__cache_text(const struct job *job, const json_t *body,
+                               bool is_response, char **owned);
+
+/*
  * --deep: caches body under prefix at once, in its own transaction. When
  * is_response is set, body is the response being handled, and its text
  * as received is stored where there is one.

@@ -427,7 +427,8 @@ static void on_domain_report(struct cg_engine *engine, struct job *job,
 static void on_ip_report(struct cg_engine *engine, struct job *job,
                          const json_t *json)
 {
-    char *text;
+    const char *text;
+    char *owned;
 
     if (engine->opts.deep) {
         cg_job__cache_write(engine, job, "ip", json, true);
@@ -436,14 +437,14 @@ static void on_ip_report(struct cg_engine *engine, struct job *job,
         advance_ip(engine, job);
         return;
     }
-    text = job->received ? NULL : json_dumps(json, JSON_COMPACT);
-    if (!text && !job->received) {
+    text = cg_job__cache_text(job, json, true, &owned);
+    if (!text) {
         cg_job__finish_plain(engine, job, CG_OUTCOME_FAILED, CG_ERR_NOMEM,
                              NULL);
         return;
     }
-    cg_job__finish_with(engine, job, json, false, text ? text : job->received);
-    free(text);
+    cg_job__finish_with(engine, job, json, false, text);
+    free(owned);
 }
 
 /* --deep: keeps a malicious-info or suspicious-info body. */

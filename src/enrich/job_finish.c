@@ -325,14 +325,23 @@ bool cg_job__cache_read(struct cg_engine *engine, struct job *job,
     return true;
 }
 
+const char *cg_job__cache_text(const struct job *job, const json_t *body,
+                               bool is_response, char **owned)
+{
+    *owned = NULL;
+    if (is_response && job->received)
+        return job->received;
+    *owned = json_dumps(body, JSON_COMPACT);
+    return *owned;
+}
+
 void cg_job__cache_write(struct cg_engine *engine, struct job *job,
                          const char *prefix, const json_t *body,
                          bool is_response)
 {
-    bool body_is_response = is_response && job->received;
     struct cg_buf key = CG_BUF_INIT;
-    char *text = body_is_response ? NULL : json_dumps(body, JSON_COMPACT);
-    const char *stored = body_is_response ? job->received : text;
+    char *owned;
+    const char *stored = cg_job__cache_text(job, body, is_response, &owned);
     struct cg_error err;
 
     cache_key(engine, job, prefix, &key);
@@ -344,7 +353,7 @@ void cg_job__cache_write(struct cg_engine *engine, struct job *job,
                                   &err) != CG_OK) {
         cg_engine__fatal(engine, &err);
     }
-    free(text);
+    free(owned);
     cg_buf_release(&key);
 }
 
