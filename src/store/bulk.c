@@ -61,6 +61,25 @@ enum cg_err cg_bulk__step_done(struct cg_store *store, sqlite3_stmt *stmt,
     return CG_OK;
 }
 
+enum cg_err cg_bulk__run(struct cg_store *store, const char *sql, const char *a,
+                         const char *b, const char *c, const char *what,
+                         struct cg_error *err)
+{
+    const char *texts[] = {a, b, c};
+    sqlite3_stmt *stmt = NULL;
+    enum cg_err rc;
+    int count;
+
+    if (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        return cg_store__fail(store, err, what);
+    count = sqlite3_bind_parameter_count(stmt);
+    for (int i = 0; i < count && i < 3; i++)
+        sqlite3_bind_text(stmt, i + 1, texts[i], -1, SQLITE_STATIC);
+    rc = cg_bulk__step_done(store, stmt, what, err);
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
 static int object_score(const json_t *obj)
 {
     const json_t *score = json_object_get(obj, "x_opencti_score");
@@ -621,22 +640,6 @@ void cg_store_bulk_abort(struct cg_store_bulk *bulk)
     free_bulk(bulk);
 }
 
-/* Runs sql with id bound to ?1. */
-static enum cg_err exec_with_id(struct cg_store *store, const char *sql,
-                                const char *id, const char *what,
-                                struct cg_error *err)
-{
-    sqlite3_stmt *stmt = NULL;
-    enum cg_err rc;
-
-    if (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return cg_store__fail(store, err, what);
-    sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-    rc = cg_bulk__step_done(store, stmt, what, err);
-    sqlite3_finalize(stmt);
-    return rc;
-}
-
 enum cg_err cg_store_replace_object(struct cg_store *store, const json_t *obj,
                                     struct cg_error *err)
 {
@@ -650,10 +653,11 @@ enum cg_err cg_store_replace_object(struct cg_store *store, const json_t *obj,
 
     if (!body)
         return cg_error_set(err, CG_ERR_NOMEM, "out of memory");
-    rc = exec_with_id(store,
+    rc = cg_bulk__run(store,
                       "DELETE FROM edges WHERE source = ?1 AND "
                       "type = 'object_refs'",
-                      cg_stix_get_id(obj), "replacing an object", err);
+                      cg_stix_get_id(obj), NULL, NULL, "replacing an object",
+                      err);
     if (rc == CG_OK &&
         (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) != SQLITE_OK ||
          sqlite3_prepare_v2(store->db, bulk_sql[BULK_EDGE], -1, &edge, NULL) !=
@@ -674,22 +678,22 @@ enum cg_err cg_store_replace_object(struct cg_store *store, const json_t *obj,
 enum cg_err cg_store_delete_object(struct cg_store *store, const char *id,
                                    struct cg_error *err)
 {
-    enum cg_err rc = exec_with_id(store,
+    enum cg_err rc = cg_bulk__run(store,
                                   "DELETE FROM edges WHERE source = ?1 "
                                   "AND type = 'object_refs'",
-                                  id, "deleting an object", err);
+                                  id, NULL, NULL, "deleting an object", err);
 
     if (rc == CG_OK)
-        rc = exec_with_id(store, "DELETE FROM edges WHERE id = ?1", id,
-                          "deleting an object", err);
+        rc = cg_bulk__run(store, "DELETE FROM edges WHERE id = ?1", id, NULL,
+                          NULL, "deleting an object", err);
 
     if (rc == CG_OK)
-        rc = exec_with_id(store,
+        rc = cg_bulk__run(store,
                           "DELETE FROM dangling_refs "
                           "WHERE object_id = ?1",
-                          id, "deleting an object", err);
+                          id, NULL, NULL, "deleting an object", err);
     if (rc == CG_OK)
-        rc = exec_with_id(store, "DELETE FROM objects WHERE id = ?1", id,
-                          "deleting an object", err);
+        rc = cg_bulk__run(store, "DELETE FROM objects WHERE id = ?1", id, NULL,
+                          NULL, "deleting an object", err);
     return rc;
 }

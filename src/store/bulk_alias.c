@@ -491,24 +491,6 @@ static enum cg_err replace_ref(json_t *obj, const char *ref, const char *id)
     return CG_OK;
 }
 
-/* Runs sql with the texts bound to ?1, ?2 and ?3 (any may be NULL). */
-static enum cg_err run3(struct cg_store *store, const char *sql, const char *a,
-                        const char *b, const char *c, const char *what,
-                        struct cg_error *err)
-{
-    sqlite3_stmt *stmt = NULL;
-    enum cg_err rc;
-
-    if (sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-        return cg_store__fail(store, err, what);
-    sqlite3_bind_text(stmt, 1, a, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 2, b, -1, SQLITE_STATIC);
-    sqlite3_bind_text(stmt, 3, c, -1, SQLITE_STATIC);
-    rc = cg_bulk__step_done(store, stmt, what, err);
-    sqlite3_finalize(stmt);
-    return rc;
-}
-
 /* Rewrites ref to id in the stored object object_id: its body, the edge
  * of a container's object_refs, and the dangling reference. */
 static enum cg_err rewrite_stored(struct cg_store_bulk *bulk,
@@ -535,22 +517,22 @@ static enum cg_err rewrite_stored(struct cg_store_bulk *bulk,
     }
     snprintf(now, sizeof(now), "%lld", (long long)bulk->now);
     if (rc == CG_OK && obj)
-        rc = run3(bulk->store,
-                  "UPDATE objects SET body = ?2, "
-                  "updated_at = CAST(?3 AS INTEGER) WHERE id = ?1",
-                  object_id, cg_buf_str(&bulk->body), now, what, err);
+        rc = cg_bulk__run(bulk->store,
+                          "UPDATE objects SET body = ?2, "
+                          "updated_at = CAST(?3 AS INTEGER) WHERE id = ?1",
+                          object_id, cg_buf_str(&bulk->body), now, what, err);
     snprintf(old_edge, sizeof(old_edge), "%s#%s", object_id, ref);
     snprintf(new_edge, sizeof(new_edge), "%s#%s", object_id, id);
     if (rc == CG_OK)
-        rc = run3(bulk->store,
-                  "UPDATE OR REPLACE edges SET id = ?1, target = ?2 "
-                  "WHERE id = ?3",
-                  new_edge, id, old_edge, what, err);
+        rc = cg_bulk__run(bulk->store,
+                          "UPDATE OR REPLACE edges SET id = ?1, target = ?2 "
+                          "WHERE id = ?3",
+                          new_edge, id, old_edge, what, err);
     if (rc == CG_OK)
-        rc = run3(bulk->store,
-                  "DELETE FROM dangling_refs WHERE object_id = ?1 AND "
-                  "ref = ?2",
-                  object_id, ref, NULL, what, err);
+        rc = cg_bulk__run(bulk->store,
+                          "DELETE FROM dangling_refs WHERE object_id = ?1 AND "
+                          "ref = ?2",
+                          object_id, ref, NULL, what, err);
     json_decref(obj);
     return rc;
 }

@@ -43,6 +43,14 @@ struct cg_store_bulk {
 enum cg_err cg_bulk__step_done(struct cg_store *store, sqlite3_stmt *stmt,
                                const char *what, struct cg_error *err);
 
+/*
+ * Runs sql, which returns no row, with the texts a, b and c bound to ?1,
+ * ?2 and ?3 as far as sql has them (any may be NULL).
+ */
+enum cg_err cg_bulk__run(struct cg_store *store, const char *sql, const char *a,
+                         const char *b, const char *c, const char *what,
+                         struct cg_error *err);
+
 /* Looks id up in the graph and caches a positive result in bulk->ids. */
 enum cg_err cg_bulk__is_stored(struct cg_store_bulk *bulk, const char *id,
                                bool *stored, struct cg_error *err);
