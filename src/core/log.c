@@ -106,7 +106,21 @@ static const char *find_secret(const char *text, size_t *len)
     return best;
 }
 
+/* find_secret as a cg_secret_finder; the caller holds the lock. */
+static const char *find_registered(const void *ctx, const char *text,
+                                   size_t *len)
+{
+    (void)ctx;
+    return find_secret(text, len);
+}
+
 static void redact_locked(const char *text, char *out, size_t size)
+{
+    cg_log_mask(text, find_registered, NULL, out, size);
+}
+
+void cg_log_mask(const char *text, cg_secret_finder find, const void *ctx,
+                 char *out, size_t size)
 {
     static const char mask[] = "[REDACTED]";
     size_t used = 0;
@@ -115,7 +129,7 @@ static void redact_locked(const char *text, char *out, size_t size)
         return;
     while (*text && used + 1 < size) {
         size_t secret_len = 0;
-        const char *hit = find_secret(text, &secret_len);
+        const char *hit = find(ctx, text, &secret_len);
         size_t plain = hit ? (size_t)(hit - text) : strlen(text);
         size_t room = size - 1 - used;
 

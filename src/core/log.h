@@ -68,4 +68,19 @@ void cg_log_clear_secrets(void);
  */
 void cg_log_redact(const char *text, char *out, size_t size);
 
+/*
+ * Finds the earliest secret in text: returns where it starts and sets *len,
+ * or returns NULL. ctx is the finder's own data.
+ */
+typedef const char *(*cg_secret_finder)(const void *ctx, const char *text,
+                                        size_t *len);
+
+/*
+ * Copies text into out (size bytes, always terminated, truncated to fit)
+ * with each secret that find reports replaced by "[REDACTED]". The shared
+ * loop of cg_log_redact and of callers with their own list of secrets.
+ */
+void cg_log_mask(const char *text, cg_secret_finder find, const void *ctx,
+                 char *out, size_t size);
+
 #endif /* CG_CORE_LOG_H */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/common.h"
+#include "core/log.h"
 
 void cg_octi_secrets_add(struct cg_octi_secrets *list, const char *text,
                          size_t len)
@@ -51,16 +52,23 @@ static const char *find_slice(const char *text, const char *slice, size_t len)
     return NULL;
 }
 
+/* The secrets of one list that cg_octi_secrets_redact masks. */
+struct secret_search {
+    const struct cg_octi_secrets *list;
+    size_t min_len; /* shorter secrets are left alone */
+};
+
 /* Finds the earliest secret of at least min_len bytes in text. */
-static const char *find_secret(const struct cg_octi_secrets *list,
-                               const char *text, size_t min_len, size_t *len)
+static const char *find_secret(const void *ctx, const char *text, size_t *len)
 {
+    const struct secret_search *search = ctx;
+    const struct cg_octi_secrets *list = search->list;
     const char *hit = NULL;
 
     for (size_t i = 0; list && i < list->count; i++) {
         const char *found;
 
-        if (list->items[i].len < min_len)
+        if (list->items[i].len < search->min_len)
             continue;
         found = find_slice(text, list->items[i].text, list->items[i].len);
         if (found && (!hit || found < hit)) {
@@ -75,23 +83,7 @@ void cg_octi_secrets_redact(const struct cg_octi_secrets *list,
                             const char *text, size_t min_len, char *out,
                             size_t size)
 {
-    static const char mask[] = "[REDACTED]";
-    size_t used = 0;
+    struct secret_search search = {list, min_len};
 
-    while (*text && used + 1 < size) {
-        size_t hit_len = 0;
-        const char *hit = find_secret(list, text, min_len, &hit_len);
-        size_t plain = hit ? (size_t)(hit - text) : strlen(text);
-
-        if (plain > size - 1 - used)
-            plain = size - 1 - used;
-        memcpy(out + used, text, plain);
-        used += plain;
-        if (!hit || used + sizeof(mask) > size)
-            break;
-        memcpy(out + used, mask, sizeof(mask) - 1);
-        used += sizeof(mask) - 1;
-        text = hit + hit_len;
-    }
-    out[used] = '\0';
+    cg_log_mask(text, find_secret, &search, out, size);
 }
