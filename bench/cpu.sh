@@ -194,10 +194,9 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$TOP/src" \
         libidn2 libpsl libcrypto) -lpthread -lm -o "$floor_tool"
 
 # floor NAME GOAL FILE...: prints the instructions per parse of the FILEs
-# (callgrind, 12 rounds less 2 rounds, which removes start-up) and the
-# native CPU per parse (user and system; parsing makes almost no system
-# calls),
-# and compares the native figure with GOAL in
+# from callgrind, 12 rounds less 2 rounds, which removes start-up. It also
+# prints the native CPU per parse, user and system, though parsing makes
+# almost no system calls. Then it compares the native figure with GOAL in
 # us. The native figure is the lower of the two here, because the
 # instructions-per-second rate above comes from code that spends more
 # time in SQLite and malloc than the parser does.

@@ -16,7 +16,7 @@
 
 #include "core/json.h"
 
-/* Reads path into a new buffer; returns NULL on error. */
+/* Reads path into a new buffer. Returns NULL on error. */
 static char *read_file(const char *path, size_t *len)
 {
     FILE *file = fopen(path, "rb");

@@ -155,9 +155,9 @@ bool cg_job__cache_read(struct cg_engine *engine, struct job *job,
                         const char *prefix, json_t **out);
 
 /*
- * Returns the text to cache for body: the response as received, when
- * is_response says body is the response being handled and its text was
- * kept, or else body serialised into *owned, which the caller frees.
+ * Returns the text to cache for body: the response as received when
+ * is_response is set (body is the response being handled) and its text
+ * was kept, or else body serialised into *owned, which the caller frees.
  * Returns NULL when out of memory.
  */
 const char *cg_job__cache_text(const struct job *job, const json_t *body,

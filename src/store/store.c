@@ -343,8 +343,8 @@ out:
  * Brings a version-1 database to version 2 inside one transaction. The
  * tables are checked again inside the transaction, because another
  * process (a second connector worker) may have upgraded the file in the
- * meantime. Temporary data goes to files meanwhile: in memory, dropping
- * the old table took as much memory as the table's size.
+ * meantime. Temporary data goes to files meanwhile, because in memory,
+ * dropping the old table took as much memory as the table's size.
  */
 static enum cg_err upgrade(struct cg_store *store, const char *path,
                            struct cg_error *err)

@@ -36,9 +36,9 @@ enum cg_err cg_store_open(const char *path, struct cg_store **out,
 /*
  * Moves WAL checkpoints to a thread with its own connection, so that a
  * commit does not wait while pages are copied into the database file and
- * synced. For long write-heavy runs such as enrich. A commit wakes the
- * thread once the WAL reaches pages pages, and checkpoints by itself at four
- * times that, which bounds the WAL. Does nothing for an in-memory
+ * synced. Meant for long write-heavy runs: enrich and the connector. A commit
+ * wakes the thread once the WAL reaches pages pages, and checkpoints by itself
+ * at four times that, which bounds the WAL. Does nothing for an in-memory
  * database. On failure it logs a warning, describes it in err (which may
  * be NULL), and SQLite keeps checkpointing inside commits.
  * cg_store_close stops the thread.
